@@ -1,0 +1,37 @@
+import { createOpenAIProvider } from './openai.js'
+import type { Provider } from './types.js'
+
+export * from './types.js'
+
+export interface ProviderSpec {
+  /** The name models are addressed by: `NAME/model`. */
+  name: string
+  type: 'openai' | 'anthropic' | 'mistral' | 'gemini' | 'openai-compatible'
+  apiKey: string
+  baseURL?: string
+  models?: string[]
+  dropUnsupportedParams: boolean
+}
+
+/** A provider ready to call: the adapter plus the credentials and address its calls use. */
+export interface ProviderEntry {
+  spec: ProviderSpec
+  provider: Provider
+}
+
+export type ProviderRegistry = ReadonlyMap<string, ProviderEntry>
+
+export function createProvider(spec: ProviderSpec): Provider {
+  switch (spec.type) {
+    case 'openai':
+      return createOpenAIProvider({ id: spec.name, models: spec.models })
+    default:
+      throw new Error(`provider type "${spec.type}" is not supported yet`)
+  }
+}
+
+export function buildProviderRegistry(specs: Iterable<ProviderSpec>, create: (spec: ProviderSpec) => Provider = createProvider): ProviderRegistry {
+  const registry = new Map<string, ProviderEntry>()
+  for (const spec of specs) registry.set(spec.name, { spec, provider: create(spec) })
+  return registry
+}

@@ -1,0 +1,59 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai'
+import { ProviderError, type ProviderErrorCode } from './types.js'
+import { retryAfterMsFromHeaders } from './retry-after.js'
+
+function codeForStatus(status: number): ProviderErrorCode {
+  if (status === 401) return 'authentication_error'
+  if (status === 403) return 'permission_denied'
+  if (status === 404) return 'model_not_found'
+  if (status === 429) return 'rate_limit_exceeded'
+  if (status >= 400 && status < 500) return 'invalid_request_error'
+  return 'upstream_error'
+}
+
+function upstreamMessage(err: APIError): string {
+  const body: unknown = err.error
+  if (body && typeof body === 'object' && 'message' in body && typeof body.message === 'string') return body.message
+  return `upstream returned HTTP ${err.status ?? 'error'}`
+}
+
+/**
+ * Maps whatever the openai SDK threw (for OpenAI itself and every OpenAI-compatible server) onto
+ * ProviderError. The upstream's message is kept (it explains the failure) but never its headers.
+ */
+export function mapOpenAIError(provider: string, err: unknown): ProviderError {
+  if (err instanceof ProviderError) return err
+  if (err instanceof APIUserAbortError) {
+    return new ProviderError({ provider, status: 499, code: 'aborted', message: 'request aborted', retryable: false })
+  }
+  if (err instanceof APIConnectionTimeoutError) {
+    return new ProviderError({ provider, status: 504, code: 'timeout', message: `${provider} timed out`, retryable: true })
+  }
+  if (err instanceof APIConnectionError) {
+    return new ProviderError({ provider, status: 502, code: 'connection_error', message: `could not reach ${provider}`, retryable: true })
+  }
+  if (err instanceof APIError && typeof err.status === 'number') {
+    const body: unknown = err.error
+    const upstreamCode = body && typeof body === 'object' && 'code' in body ? body.code : undefined
+    const code: ProviderErrorCode = upstreamCode === 'context_length_exceeded' ? 'context_length_exceeded' : codeForStatus(err.status)
+    const param = body && typeof body === 'object' && 'param' in body && typeof body.param === 'string' ? body.param : null
+    return new ProviderError({
+      provider,
+      status: err.status,
+      code,
+      message: `${provider}: ${upstreamMessage(err)}`,
+      retryAfterMs: retryAfterMsFromHeaders(err.headers),
+      param,
+    })
+  }
+  if (err instanceof Error && err.name === 'AbortError') {
+    return new ProviderError({ provider, status: 499, code: 'aborted', message: 'request aborted', retryable: false })
+  }
+  return new ProviderError({
+    provider,
+    status: 502,
+    code: 'upstream_error',
+    message: `${provider}: ${err instanceof Error ? err.message : 'unexpected upstream failure'}`,
+    retryable: true,
+  })
+}

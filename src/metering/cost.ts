@@ -1,0 +1,37 @@
+import type { ModelPrice } from './prices.js'
+
+/** Token counts of one attempt, as the gateway meters them. */
+export interface TokenCounts {
+  /** All input tokens, cached reads and cache writes included. */
+  promptTokens: number
+  completionTokens: number
+  cachedTokens: number
+  cacheWriteTokens: number
+  reasoningTokens: number
+}
+
+export const zeroTokens: TokenCounts = { promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 }
+
+/**
+ * uncached input × input price + cached input × cache-read price + cache writes × cache-write price +
+ * output (reasoning included) × output price, in integer picodollars. Null when the model has no price.
+ */
+export function costPicoUsd(price: ModelPrice | undefined, tokens: TokenCounts): number | null {
+  if (!price) return null
+  const uncached = Math.max(0, tokens.promptTokens - tokens.cachedTokens - tokens.cacheWriteTokens)
+  return uncached * price.inputPicoPerToken
+    + tokens.cachedTokens * price.cacheReadPicoPerToken
+    + tokens.cacheWriteTokens * price.cacheWritePicoPerToken
+    + tokens.completionTokens * price.outputPicoPerToken
+}
+
+/** Picodollars as a USD number for JSON and headers (exact to the 1e-12 digit the integer holds). */
+export function picoToUsd(pico: number): number {
+  return Number((pico / 1e12).toFixed(12))
+}
+
+/** A header value such as `0.000123`; "unknown" when the price is. */
+export function formatUsd(pico: number | null): string {
+  if (pico === null) return 'unknown'
+  return String(picoToUsd(pico))
+}

@@ -1,0 +1,99 @@
+import { usage } from '../store/schema.js'
+import type { Store } from '../store/store.js'
+import type { Logger } from '../log.js'
+
+export type UsageRow = typeof usage.$inferInsert
+
+export interface UsageRecorderOptions {
+  store: Store
+  log: Logger
+  /** How long a row may wait before it is written (the hard-kill loss bound); at most 100 ms. */
+  flushMs: number
+  /** Largest batch one flush writes; more waits for the next. */
+  maxBatch?: number
+  /** Called after each row is accepted (metrics, budget spend); must be cheap. */
+  onRecord?: (row: UsageRow) => void
+}
+
+/**
+ * Usage rows, written off the hot path: `record` only pushes to a buffer, and a timer writes the buffer in
+ * one transaction (SQLite) or batch (D1). A failed write (full disk, locked database) keeps the rows and
+ * tries again on the next tick; it is logged and never reaches the caller.
+ */
+export class UsageRecorder {
+  private buffer: UsageRow[] = []
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private flushing: Promise<void> | undefined
+  private readonly listeners: Array<(row: UsageRow) => void> = []
+  private readonly columns: number
+
+  constructor(private readonly options: UsageRecorderOptions) {
+    this.columns = Object.keys(usage).length
+    if (options.onRecord) this.listeners.push(options.onRecord)
+  }
+
+  /** Subscribes to every recorded row (metrics, budgets) without touching the write path. */
+  subscribe(listener: (row: UsageRow) => void): void {
+    this.listeners.push(listener)
+  }
+
+  record(row: UsageRow): void {
+    this.buffer.push(row)
+    for (const listener of this.listeners) listener(row)
+    if (this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined
+        void this.flush()
+      }, this.options.flushMs)
+    }
+  }
+
+  get pending(): number {
+    return this.buffer.length
+  }
+
+  /** Writes everything buffered so far; concurrent calls share one write. */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing
+    if (this.buffer.length === 0) return
+    this.flushing = this.writeBuffered().finally(() => {
+      this.flushing = undefined
+    })
+    await this.flushing
+  }
+
+  /** Cancels the timer and writes what is left (shutdown). */
+  async close(): Promise<void> {
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+    for (let attempt = 0; attempt < 5 && this.buffer.length > 0; attempt++) await this.flush()
+  }
+
+  private async writeBuffered(): Promise<void> {
+    const rows = this.buffer.splice(0, this.options.maxBatch ?? 5_000)
+    const perStatement = Math.max(1, Math.floor(this.options.store.maxParams / this.columns))
+    try {
+      const { db } = this.options.store
+      const statements = []
+      for (let i = 0; i < rows.length; i += perStatement) statements.push(db.insert(usage).values(rows.slice(i, i + perStatement)))
+      const [first, ...rest] = statements
+      if (first) await this.options.store.batch([first, ...rest])
+    } catch (err) {
+      this.buffer.unshift(...rows)
+      this.options.log.error('usage write failed; will retry', { rows: rows.length, error: err instanceof Error ? err.message : String(err) })
+      if (this.timer === undefined) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined
+          void this.flush()
+        }, Math.max(this.options.flushMs, 250))
+      }
+      return
+    }
+    if (this.buffer.length > 0 && this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined
+        void this.flush()
+      }, 0)
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv, Principal } from '../app-env.js'
+import type { AppDeps } from '../deps.js'
+import { GatewayError } from '../errors.js'
+import { hashKey, timingSafeEqual } from '../security/keys.js'
+import { findKeyByHash } from '../store/keys-repo.js'
+
+export interface AuthOptions {
+  deps: AppDeps
+  /** Requests that need no key (method and exact path). */
+  isPublic: (method: string, path: string) => boolean
+  /** Where else a key may come from (a WebSocket subprotocol, say), tried when there is no Authorization header. */
+  extractToken?: (req: Request) => string | undefined
+}
+
+const unauthorized = (message: string, code: string) =>
+  new GatewayError(401, message, { type: 'invalid_request_error', code })
+
+function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  return match?.[1]
+}
+
+/** Resolves a presented secret to a principal, or throws the 401 a client should see. */
+export async function authenticate(deps: AppDeps, token: string | undefined): Promise<Principal> {
+  if (!token) throw unauthorized('You didn\'t provide an API key. Send it as "Authorization: Bearer <key>".', 'missing_api_key')
+  const hash = await hashKey(token)
+  if (timingSafeEqual(hash, deps.adminKeyHash)) return { kind: 'admin', keyId: null, key: null }
+
+  const now = deps.clock.now()
+  let row = deps.keyCache.get(hash, now)
+  if (row === undefined) {
+    row = (await findKeyByHash(deps.store.db, hash)) ?? null
+    deps.keyCache.set(hash, row, now)
+  }
+  if (!row) throw unauthorized('Incorrect API key provided.', 'invalid_api_key')
+  if (row.revokedAt !== null) throw unauthorized('This API key has been revoked.', 'key_revoked')
+  if (row.expiresAt !== null && row.expiresAt <= now) throw unauthorized('This API key has expired.', 'key_expired')
+  return { kind: 'key', keyId: row.id, key: row }
+}
+
+/** Every route needs a key except the ones `isPublic` names; mounted once on '*'. */
+export function auth(options: AuthOptions): MiddlewareHandler<AppEnv> {
+  return async function auth(c, next) {
+    if (options.isPublic(c.req.method, c.req.path)) return next()
+    const token = bearerToken(c.req.header('authorization')) ?? options.extractToken?.(c.req.raw)
+    c.set('principal', await authenticate(options.deps, token))
+    await next()
+  }
+}
+
+export function requireAdmin(): MiddlewareHandler<AppEnv> {
+  return async function requireAdmin(c, next) {
+    if (c.get('principal')?.kind !== 'admin') {
+      throw new GatewayError(403, 'This endpoint needs the admin key.', { type: 'permission_error', code: 'admin_required' })
+    }
+    await next()
+  }
+}

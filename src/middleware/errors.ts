@@ -1,0 +1,30 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { AppEnv } from '../app-env.js'
+import { GatewayError, toGatewayError } from '../errors.js'
+import type { Logger } from '../log.js'
+
+export function errorResponse(c: Context, err: GatewayError): Response {
+  for (const [name, value] of Object.entries(err.headers)) c.header(name, value)
+  return c.json(err.toJSON(), err.status as 400)
+}
+
+/** The single place an exception becomes a response: OpenAI's error shape, internals never leaked. */
+export function onError(log: Logger): ErrorHandler<AppEnv> {
+  return function onError(err, c) {
+    let mapped: GatewayError
+    if (err instanceof HTTPException) {
+      mapped = new GatewayError(err.status, err.message || 'Request rejected.')
+    } else {
+      mapped = toGatewayError(err)
+    }
+    if (mapped.status >= 500 && !(err instanceof GatewayError)) {
+      log.error('unhandled error', { requestId: c.get('requestId'), error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) })
+    }
+    return errorResponse(c, mapped)
+  }
+}
+
+export const notFound: NotFoundHandler<AppEnv> = function notFound(c) {
+  return errorResponse(c, new GatewayError(404, `Unknown route: ${c.req.method} ${c.req.path}`, { type: 'invalid_request_error', code: 'unknown_url' }))
+}

@@ -1,0 +1,26 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../app-env.js'
+import type { AppDeps } from '../deps.js'
+import { parseChatRequest } from '../openai/chat-request.js'
+import { readJsonBody } from '../openai/read-json.js'
+import { dispatchChat } from '../routing/dispatch.js'
+import { sseHeaders, sseStream } from '../streaming/sse.js'
+
+/** POST /v1/chat/completions: OpenAI's chat API in front of every provider. */
+export function chatRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+
+  app.post('/v1/chat/completions', async (c) => {
+    const body = parseChatRequest(await readJsonBody(c))
+    const result = await dispatchChat(deps, body, {
+      requestId: c.get('requestId'),
+      principal: c.get('principal'),
+      signal: c.req.raw.signal,
+      routeHeader: c.req.header('x-manifold-route'),
+    })
+    if (result.kind === 'json') return c.json(result.body, 200, result.headers)
+    return c.body(sseStream(result.chunks), 200, { ...sseHeaders, ...result.headers })
+  })
+
+  return app
+}

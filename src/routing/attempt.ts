@@ -1,0 +1,171 @@
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ProviderError } from '../../providers/index.js'
+import type { ChatCompletionCreateParams } from 'openai/resources'
+import type { AppDeps } from '../deps.js'
+import { costPicoUsd, zeroTokens, type TokenCounts } from '../metering/cost.js'
+import { tokensFromUsage } from '../metering/usage-of.js'
+import type { CallMeta } from './call-meta.js'
+import type { ResolvedRoute, Target } from './resolve.js'
+import { toProviderError } from './provider-error.js'
+
+export type AttemptOutcome = 'success' | 'error' | 'aborted'
+
+/** What one upstream attempt cost and how it went, as recorded in its usage row. */
+export interface AttemptReport {
+  target: Target
+  attempt: number
+  status: number
+  outcome: AttemptOutcome
+  error?: ProviderError
+  tokens: TokenCounts
+  costPicoUsd: number | null
+  latencyMs: number
+  ttftMs: number | null
+}
+
+export interface AttemptContext {
+  deps: AppDeps
+  meta: CallMeta
+  route: ResolvedRoute
+  /** 1-based attempt number within the call (retries and fallbacks count up). */
+  attempt: number
+  signal: AbortSignal
+}
+
+/** The request a target receives: the caller's body, the target's params on top, its own model name. */
+export function requestForTarget(body: ChatCompletionCreateParams, target: Target): ChatRequest {
+  return { ...body, ...target.params, model: target.upstreamModel } as ChatRequest
+}
+
+function record(ctx: AttemptContext, report: AttemptReport, stream: boolean): void {
+  const { meta, route } = ctx
+  ctx.deps.usage.record({
+    requestId: meta.requestId,
+    attempt: report.attempt,
+    createdAt: ctx.deps.clock.now(),
+    keyId: meta.principal.keyId,
+    team: meta.principal.key?.team ?? null,
+    provider: report.target.providerName,
+    model: report.target.model,
+    route: route.name,
+    strategy: route.strategy,
+    prompt: meta.prompt?.name ?? null,
+    promptVersion: meta.prompt?.version ?? null,
+    endpoint: meta.endpoint ?? 'chat',
+    stream,
+    status: report.status,
+    outcome: report.outcome,
+    errorType: report.error?.code ?? null,
+    promptTokens: report.tokens.promptTokens,
+    completionTokens: report.tokens.completionTokens,
+    cachedTokens: report.tokens.cachedTokens,
+    cacheWriteTokens: report.tokens.cacheWriteTokens,
+    reasoningTokens: report.tokens.reasoningTokens,
+    costPicoUsd: report.costPicoUsd,
+    latencyMs: report.latencyMs,
+    ttftMs: report.ttftMs,
+  })
+}
+
+function costOf(ctx: AttemptContext, target: Target, tokens: TokenCounts): number | null {
+  return costPicoUsd(ctx.deps.prices.lookup(target.providerName, target.upstreamModel), tokens)
+}
+
+function failureReport(ctx: AttemptContext, target: Target, started: number, err: ProviderError, ttftMs: number | null, tokens = zeroTokens): AttemptReport {
+  const aborted = err.code === 'aborted'
+  return {
+    target, attempt: ctx.attempt, status: err.status, outcome: aborted ? 'aborted' : 'error', error: err,
+    tokens, costPicoUsd: tokens === zeroTokens ? null : costOf(ctx, target, tokens),
+    latencyMs: ctx.deps.clock.now() - started, ttftMs,
+  }
+}
+
+function callContext(ctx: AttemptContext, target: Target) {
+  const { spec } = target.entry
+  return { signal: ctx.signal, apiKey: spec.apiKey, baseURL: spec.baseURL, fetch: ctx.deps.fetch }
+}
+
+export interface JsonAttempt { completion: ChatCompletion; report: AttemptReport }
+
+/** One non-streaming call to one target, metered whatever happens. */
+export async function attemptJson(ctx: AttemptContext, target: Target, body: ChatCompletionCreateParams): Promise<JsonAttempt> {
+  const started = ctx.deps.clock.now()
+  try {
+    const completion = await target.entry.provider.chat(requestForTarget(body, target), callContext(ctx, target))
+    const latencyMs = ctx.deps.clock.now() - started
+    const tokens = tokensFromUsage(completion.usage)
+    const report: AttemptReport = {
+      target, attempt: ctx.attempt, status: 200, outcome: 'success', tokens,
+      costPicoUsd: costOf(ctx, target, tokens), latencyMs, ttftMs: latencyMs,
+    }
+    record(ctx, report, false)
+    return { completion, report }
+  } catch (err) {
+    const mapped = toProviderError(target.providerName, err, ctx.signal)
+    record(ctx, failureReport(ctx, target, started, mapped, null), false)
+    throw mapped
+  }
+}
+
+export interface StreamAttempt {
+  /** Chunks as the provider sent them (usage chunk included); the report is recorded when they end. */
+  chunks: AsyncIterable<ChatCompletionChunk>
+  /** Settles with the final report once the stream has ended, however it ended. */
+  done: Promise<AttemptReport>
+}
+
+function hasOutput(chunk: ChatCompletionChunk): boolean {
+  for (const choice of chunk.choices) {
+    const delta = choice.delta as { content?: string | null; tool_calls?: unknown[]; refusal?: string | null; reasoning_content?: string }
+    if (delta.content || delta.tool_calls?.length || delta.refusal || delta.reasoning_content) return true
+  }
+  return false
+}
+
+/**
+ * One streaming call to one target. Resolves once the upstream has accepted the call (a failure before
+ * any output rejects, so it can be retried); the usage row is written when the stream ends: success,
+ * a mid-stream error, or the consumer stopping early (aborted).
+ */
+export async function attemptStream(ctx: AttemptContext, target: Target, body: ChatCompletionCreateParams): Promise<StreamAttempt> {
+  const started = ctx.deps.clock.now()
+  let source: AsyncIterable<ChatCompletionChunk>
+  try {
+    source = await target.entry.provider.chatStream(requestForTarget(body, target), callContext(ctx, target))
+  } catch (err) {
+    const mapped = toProviderError(target.providerName, err, ctx.signal)
+    const report = failureReport(ctx, target, started, mapped, null)
+    record(ctx, report, true)
+    throw mapped
+  }
+
+  let settle!: (report: AttemptReport) => void
+  const done = new Promise<AttemptReport>((resolve) => { settle = resolve })
+
+  async function* metered(): AsyncGenerator<ChatCompletionChunk> {
+    let ttftMs: number | null = null
+    let usage: ChatCompletionChunk['usage'] = null
+    let report: AttemptReport | undefined
+    try {
+      for await (const chunk of source) {
+        if (ttftMs === null && hasOutput(chunk)) ttftMs = ctx.deps.clock.now() - started
+        if (chunk.usage) usage = chunk.usage
+        yield chunk
+      }
+      const tokens = tokensFromUsage(usage)
+      report = {
+        target, attempt: ctx.attempt, status: 200, outcome: 'success', tokens,
+        costPicoUsd: costOf(ctx, target, tokens), latencyMs: ctx.deps.clock.now() - started, ttftMs,
+      }
+    } catch (err) {
+      report = failureReport(ctx, target, started, toProviderError(target.providerName, err, ctx.signal), ttftMs, usage ? tokensFromUsage(usage) : zeroTokens)
+      throw report.error
+    } finally {
+      // The consumer stopped early (client gone, race lost): the upstream is closed by return(), and billed.
+      report ??= failureReport(ctx, target, started, toProviderError(target.providerName, new DOMException('aborted', 'AbortError'), ctx.signal), ttftMs, usage ? tokensFromUsage(usage) : zeroTokens)
+      record(ctx, report, true)
+      settle(report)
+    }
+  }
+
+  return { chunks: metered(), done }
+}

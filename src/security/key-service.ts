@@ -1,0 +1,104 @@
+import type { Clock } from '../clock.js'
+import { getKey, insertKey, listKeys, updateKey, type ApiKeyRow } from '../store/keys-repo.js'
+import type { Store } from '../store/store.js'
+import { displayPrefix, generateId, generateSecretKey, hashKey } from './keys.js'
+
+/** A key as the admin API shows it: everything but the hash. */
+export interface PublicKey {
+  id: string
+  object: 'api_key'
+  name: string
+  team: string | null
+  prefix: string
+  models: string[] | null
+  prompts: string[] | null
+  budget_usd: number | null
+  budget_period: string | null
+  rpm: number | null
+  tpm: number | null
+  max_parallel: number | null
+  expires_at: string | null
+  metadata: Record<string, unknown> | null
+  created_at: string
+  updated_at: string
+  revoked_at: string | null
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+
+export function toPublicKey(row: ApiKeyRow): PublicKey {
+  return {
+    id: row.id,
+    object: 'api_key',
+    name: row.name,
+    team: row.team,
+    prefix: row.keyPrefix,
+    models: row.models ?? null,
+    prompts: row.prompts ?? null,
+    budget_usd: row.budgetPicoUsd === null ? null : row.budgetPicoUsd / 1e12,
+    budget_period: row.budgetPeriod,
+    rpm: row.rpm,
+    tpm: row.tpm,
+    max_parallel: row.maxParallel,
+    expires_at: iso(row.expiresAt),
+    metadata: row.metadata ?? null,
+    created_at: iso(row.createdAt)!,
+    updated_at: iso(row.updatedAt)!,
+    revoked_at: iso(row.revokedAt),
+  }
+}
+
+export interface KeyFields {
+  name: string
+  team?: string | null
+  models?: string[] | null
+  prompts?: string[] | null
+  budgetPicoUsd?: number | null
+  budgetPeriod?: ApiKeyRow['budgetPeriod']
+  rpm?: number | null
+  tpm?: number | null
+  maxParallel?: number | null
+  expiresAt?: number | null
+  metadata?: Record<string, unknown> | null
+  webhookSecret?: string | null
+}
+
+export interface StoreAndClock { store: Store; clock: Clock }
+
+/** Creates a key; the secret is returned here once and never again. */
+export async function createKey(deps: StoreAndClock, fields: KeyFields): Promise<{ row: ApiKeyRow; secret: string }> {
+  const secret = generateSecretKey()
+  const now = deps.clock.now()
+  const row: ApiKeyRow = {
+    id: generateId('key'),
+    name: fields.name,
+    team: fields.team ?? null,
+    keyHash: await hashKey(secret),
+    keyPrefix: displayPrefix(secret),
+    models: fields.models ?? null,
+    prompts: fields.prompts ?? null,
+    budgetPicoUsd: fields.budgetPicoUsd ?? null,
+    budgetPeriod: fields.budgetPeriod ?? null,
+    rpm: fields.rpm ?? null,
+    tpm: fields.tpm ?? null,
+    maxParallel: fields.maxParallel ?? null,
+    expiresAt: fields.expiresAt ?? null,
+    metadata: fields.metadata ?? null,
+    webhookSecret: fields.webhookSecret ?? null,
+    createdAt: now,
+    updatedAt: now,
+    revokedAt: null,
+  }
+  await insertKey(deps.store.db, row)
+  return { row, secret }
+}
+
+export async function revokeKey(deps: StoreAndClock, id: string): Promise<ApiKeyRow | undefined> {
+  const existing = await getKey(deps.store.db, id)
+  if (!existing) return undefined
+  if (existing.revokedAt !== null) return existing
+  const now = deps.clock.now()
+  return updateKey(deps.store.db, id, { revokedAt: now, updatedAt: now })
+}
+
+export { getKey, listKeys }

@@ -1,0 +1,106 @@
+
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+/**
+ * One schema for better-sqlite3 and D1. Times are integer milliseconds since the epoch; money is an
+ * integer count of picodollars (1e-12 USD), exact for every list price quoted to six decimals per million tokens.
+ */
+
+export const apiKeys = sqliteTable('api_keys', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  team: text('team'),
+  keyHash: text('key_hash').notNull(),
+  /** A short, non-secret display form such as `mk-3fA9…`. */
+  keyPrefix: text('key_prefix').notNull(),
+  /** JSON array of glob patterns over models, routes and aliases; null means any. */
+  models: text('models', { mode: 'json' }).$type<string[] | null>(),
+  /** JSON array of prompt API names (globs); null means any. */
+  prompts: text('prompts', { mode: 'json' }).$type<string[] | null>(),
+  budgetPicoUsd: integer('budget_pico_usd'),
+  budgetPeriod: text('budget_period').$type<'daily' | 'weekly' | 'monthly' | 'total'>(),
+  rpm: integer('rpm'),
+  tpm: integer('tpm'),
+  maxParallel: integer('max_parallel'),
+  expiresAt: integer('expires_at'),
+  metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+  /** Per-key Standard Webhooks secret (`whsec_…`) for job callbacks; falls back to the global one. */
+  webhookSecret: text('webhook_secret'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  revokedAt: integer('revoked_at'),
+}, (t) => [uniqueIndex('api_keys_hash_idx').on(t.keyHash)])
+
+/** Small key/value facts the gateway keeps about itself (the generated admin key's hash). */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+})
+
+/** One row per upstream attempt; the attempts of one call share its request id. */
+export const usage = sqliteTable('usage', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  requestId: text('request_id').notNull(),
+  attempt: integer('attempt').notNull().default(1),
+  createdAt: integer('created_at').notNull(),
+  keyId: text('key_id'),
+  team: text('team'),
+  provider: text('provider'),
+  model: text('model'),
+  route: text('route'),
+  strategy: text('strategy'),
+  prompt: text('prompt'),
+  promptVersion: text('prompt_version'),
+  endpoint: text('endpoint').notNull().default('chat'),
+  stream: integer('stream', { mode: 'boolean' }).notNull().default(false),
+  status: integer('status').notNull(),
+  /** success | error | aborted (a race's loser, a client that went away) */
+  outcome: text('outcome').notNull(),
+  errorType: text('error_type'),
+  promptTokens: integer('prompt_tokens').notNull().default(0),
+  completionTokens: integer('completion_tokens').notNull().default(0),
+  cachedTokens: integer('cached_tokens').notNull().default(0),
+  cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+  reasoningTokens: integer('reasoning_tokens').notNull().default(0),
+  /** Null when the model has no price: unknown, never zero. */
+  costPicoUsd: integer('cost_pico_usd'),
+  latencyMs: integer('latency_ms').notNull(),
+  ttftMs: integer('ttft_ms'),
+}, (t) => [
+  index('usage_created_idx').on(t.createdAt),
+  index('usage_key_created_idx').on(t.keyId, t.createdAt),
+  index('usage_model_created_idx').on(t.model, t.createdAt),
+  index('usage_request_idx').on(t.requestId),
+])
+
+/** Asynchronous jobs and the state of their callback delivery. */
+export const jobs = sqliteTable('jobs', {
+  id: text('id').primaryKey(),
+  keyId: text('key_id'),
+  /** chat | prompt */
+  kind: text('kind').notNull(),
+  /** What the direct call would have received: body, path parameters and the headers that matter (JSON). */
+  request: text('request', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  /** queued | running | succeeded | failed | canceled */
+  status: text('status').notNull(),
+  resultStatus: integer('result_status'),
+  result: text('result', { mode: 'json' }).$type<unknown>(),
+  error: text('error', { mode: 'json' }).$type<unknown>(),
+  callbackUrl: text('callback_url'),
+  /** none | pending | delivering | delivered | failed */
+  deliveryState: text('delivery_state').notNull().default('none'),
+  deliveryAttempts: integer('delivery_attempts').notNull().default(0),
+  nextDeliveryAt: integer('next_delivery_at'),
+  lastDeliveryError: text('last_delivery_error'),
+  webhookId: text('webhook_id'),
+  /** A worker's claim on the job; an expired lease means its worker died and the job is taken again. */
+  leaseUntil: integer('lease_until'),
+  createdAt: integer('created_at').notNull(),
+  startedAt: integer('started_at'),
+  finishedAt: integer('finished_at'),
+}, (t) => [
+  index('jobs_key_created_idx').on(t.keyId, t.createdAt),
+  index('jobs_status_idx').on(t.status),
+  index('jobs_delivery_idx').on(t.deliveryState, t.nextDeliveryAt),
+])
+

@@ -1,0 +1,43 @@
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { drizzle } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import * as schema from './schema.js'
+import type { BatchStatement, Db, Store } from './store.js'
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:' for tests. */
+  path: string
+  migrationsFolder: string
+}
+
+interface RunnableSync { run(): unknown }
+
+/** The Node store: an embedded SQLite file in WAL mode, migrated on open. */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true })
+  const client = new Database(options.path)
+  client.pragma('journal_mode = WAL')
+  client.pragma('synchronous = NORMAL')
+  client.pragma('busy_timeout = 5000')
+  client.pragma('foreign_keys = ON')
+  const db = drizzle(client, { schema })
+  migrate(db, { migrationsFolder: options.migrationsFolder })
+
+  const runAll = client.transaction((statements: BatchStatement[]) => {
+    for (const statement of statements) (statement as unknown as RunnableSync).run()
+  })
+
+  return {
+    // better-sqlite3's drizzle database is the 'sync' flavour; its queries are awaitable all the same.
+    db: db as unknown as Db,
+    maxParams: 32_000,
+    async batch(statements) {
+      runAll(statements)
+    },
+    async close() {
+      client.close()
+    },
+  }
+}

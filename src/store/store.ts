@@ -1,0 +1,20 @@
+import type { BatchItem } from 'drizzle-orm/batch'
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core'
+import type * as schema from './schema.js'
+
+/**
+ * The database as both runtimes see it. better-sqlite3 runs queries synchronously and D1 asynchronously;
+ * drizzle's queries are awaitable in both, so the rest of the code awaits and never cares which it is.
+ */
+export type Db = BaseSQLiteDatabase<'async', unknown, typeof schema>
+
+export type BatchStatement = BatchItem<'sqlite'>
+
+export interface Store {
+  db: Db
+  /** Runs the statements atomically: one transaction on SQLite, one batch on D1 (which has no interactive transactions). */
+  batch(statements: [BatchStatement, ...BatchStatement[]]): Promise<void>
+  /** Largest number of bound parameters one statement may carry (D1: 100). */
+  maxParams: number
+  close(): Promise<void>
+}

@@ -1,0 +1,56 @@
+import { toGatewayError } from '../errors.js'
+
+const encoder = new TextEncoder()
+const DONE = encoder.encode('data: [DONE]\n\n')
+
+export interface SseOptions {
+  /** Called once the stream has ended, however it ended (metering, keep-alive on Workers). */
+  onEnd?: () => void
+}
+
+/**
+ * Encodes objects as OpenAI's SSE (`data: {json}\n\n`, then `data: [DONE]`). A failure after output began
+ * becomes an error frame `data: {"error": …}` and the stream closes without [DONE], so clients raise
+ * instead of mistaking a cut answer for a whole one. A client that goes away cancels the source.
+ */
+export function sseStream(source: AsyncIterable<unknown>, options: SseOptions = {}): ReadableStream<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]()
+  let ended = false
+  const end = () => {
+    if (ended) return
+    ended = true
+    options.onEnd?.()
+  }
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await iterator.next()
+        if (next.done) {
+          controller.enqueue(DONE)
+          controller.close()
+          end()
+          return
+        }
+        controller.enqueue(encoder.encode(`data: ${JSON.stringify(next.value)}\n\n`))
+      } catch (err) {
+        controller.enqueue(encoder.encode(`data: ${JSON.stringify(toGatewayError(err).toJSON())}\n\n`))
+        controller.close()
+        end()
+      }
+    },
+    async cancel() {
+      try {
+        await iterator.return?.()
+      } finally {
+        end()
+      }
+    },
+  }, { highWaterMark: 0 })
+}
+
+export const sseHeaders: Record<string, string> = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+}
