@@ -5,6 +5,7 @@ import type { AppDeps } from './deps.js'
 import type { Logger } from './log.js'
 import { PriceTable } from './metering/prices.js'
 import { UsageRecorder } from './metering/usage-recorder.js'
+import { scopeOnlyAdmission } from './routing/admission.js'
 import { KeyCache } from './security/key-cache.js'
 import type { Store } from './store/store.js'
 
@@ -33,5 +34,6 @@ export function assembleDeps(options: AssembleOptions): AppDeps {
     providers: options.providers ?? buildProviderRegistry(Object.values(config.providers)),
     usage: new UsageRecorder({ store, log, flushMs: config.usageFlushMs }),
     keyCache: new KeyCache(),
+    admission: scopeOnlyAdmission,
   }
 }

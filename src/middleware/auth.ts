@@ -40,10 +40,26 @@ export async function authenticate(deps: AppDeps, token: string | undefined): Pr
   return { kind: 'key', keyId: row.id, key: row }
 }
 
+/**
+ * In-process calls (a job replaying the call it was given) pass the principal they act for through the
+ * app's env under this symbol; no HTTP request can carry a symbol, so it cannot be forged from outside.
+ */
+export const INTERNAL_PRINCIPAL: unique symbol = Symbol('manifold.internal-principal')
+
+function internalPrincipal(env: unknown): Principal | undefined {
+  if (env && typeof env === 'object' && INTERNAL_PRINCIPAL in env) return (env as { [INTERNAL_PRINCIPAL]: Principal })[INTERNAL_PRINCIPAL]
+  return undefined
+}
+
 /** Every route needs a key except the ones `isPublic` names; mounted once on '*'. */
 export function auth(options: AuthOptions): MiddlewareHandler<AppEnv> {
   return async function auth(c, next) {
     if (options.isPublic(c.req.method, c.req.path)) return next()
+    const injected = internalPrincipal(c.env)
+    if (injected) {
+      c.set('principal', injected)
+      return next()
+    }
     const token = bearerToken(c.req.header('authorization')) ?? options.extractToken?.(c.req.raw)
     c.set('principal', await authenticate(options.deps, token))
     await next()

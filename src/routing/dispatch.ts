@@ -3,6 +3,7 @@ import type { ChatCompletion, ChatCompletionChunk } from '../../providers/index.
 import type { AppDeps } from '../deps.js'
 import { costPicoUsd, formatUsd } from '../metering/cost.js'
 import { tokensFromUsage } from '../metering/usage-of.js'
+import type { AdmissionTicket } from './admission.js'
 import { attemptJson, attemptStream, type AttemptContext } from './attempt.js'
 import type { CallMeta } from './call-meta.js'
 import { clientStream } from './client-stream.js'
@@ -23,13 +24,36 @@ export interface ChatStreamResult {
 
 export type ChatResult = ChatJsonResult | ChatStreamResult
 
+/** Releases the admission ticket once the stream has ended, however it ended. */
+async function* releasing<T>(source: AsyncIterable<T>, ticket: AdmissionTicket): AsyncGenerator<T> {
+  try {
+    yield* source
+  } finally {
+    ticket.release()
+  }
+}
+
 /**
- * One chat call from any surface (HTTP, jobs, WebSocket, prompt APIs): resolve the model to a route,
- * run its strategy, and hand back either a whole completion or the client's stream of chunks.
+ * One chat call from any surface (HTTP, jobs, WebSocket, prompt APIs): resolve the model to a route, admit
+ * the call (scopes, budgets, limits), run the route's strategy, and hand back either a whole completion or
+ * the client's stream of chunks.
  */
 export async function dispatchChat(deps: AppDeps, body: ChatCompletionCreateParams, meta: CallMeta): Promise<ChatResult> {
   const route = resolveRoute(deps, body.model, meta.routeHeader)
-  return runSingle(deps, route, body, meta)
+  const ticket = await deps.admission.admit({ principal: meta.principal, requested: body.model, route, body, prompt: meta.prompt })
+  let result: ChatResult
+  try {
+    result = await runSingle(deps, route, body, meta)
+  } catch (err) {
+    ticket.release()
+    throw err
+  }
+  Object.assign(result.headers, ticket.headers)
+  if (result.kind === 'json') {
+    ticket.release()
+    return result
+  }
+  return { ...result, chunks: releasing(result.chunks, ticket) }
 }
 
 function attemptContext(deps: AppDeps, meta: CallMeta, route: ResolvedRoute, attempt: number): AttemptContext {
