@@ -1,0 +1,25 @@
+import type { TestProject } from 'vitest/node'
+import { fixtureJson, fixtureText } from '../support/fixtures.js'
+import { sseFromChunkLines, sseFromRaw, startMockUpstream } from '../support/mock-upstream.js'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    mockUpstreamUrl: string
+  }
+}
+
+/**
+ * A mock OpenAI on loopback, in Node, for the tests that run inside workerd: the model name picks the
+ * recording it replays (workerd cannot start servers, and the tests cannot change this handler).
+ */
+export default async function setup(project: TestProject) {
+  const upstream = await startMockUpstream((req) => {
+    const body = req.body as { model?: string; stream?: boolean }
+    if (body.model === 'tool-call') return { sse: sseFromRaw(fixtureText('openai/python-stream-tool-call-get-weather.sse')) }
+    if (body.model === 'broken') return { status: 429, headers: { 'retry-after': '7' }, json: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } } }
+    if (body.stream) return { sse: sseFromChunkLines(fixtureText('openai/vercel-openai-text.chunks.txt')) }
+    return { json: fixtureJson('openai/vercel-openai-text.json') }
+  })
+  project.provide('mockUpstreamUrl', upstream.url)
+  return () => upstream.close()
+}

@@ -1,0 +1,27 @@
+import { join } from 'node:path'
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
+import { defineProject } from 'vitest/config'
+
+/** The chat tests again, inside workerd with D1: the same app, the Workers entry, migrations from migrations/. */
+export default defineProject({
+  plugins: [
+    cloudflareTest(async ({ inject }) => ({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: {
+          MANIFOLD_ADMIN_KEY: 'mk-workers-test-admin-key-0123456789abcdef',
+          OPENAI_API_KEY: 'sk-upstream-secret',
+          OPENAI_BASE_URL: `${inject('mockUpstreamUrl')}/v1`,
+          TEST_MIGRATIONS: await readD1Migrations(join(import.meta.dirname, 'migrations')),
+        },
+      },
+    })),
+  ],
+  test: {
+    name: 'workers',
+    include: ['test/workers/**/*.test.ts'],
+    globalSetup: ['test/workers/global-setup.ts'],
+    setupFiles: ['test/workers/apply-migrations.ts'],
+    testTimeout: 30_000,
+  },
+})
