@@ -46,16 +46,24 @@ export function issuePath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), '')
 }
 
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined
+    node = (node as Record<PropertyKey, unknown>)[key]
+  }
+  return node
+}
+
 /** Validates a parsed JSON body as a chat request, or throws the 400 naming the first bad field. */
 export function parseChatRequest(body: unknown): ChatCompletionCreateParams {
   const result = chatRequestSchema.safeParse(body)
   if (!result.success) {
     const issue = result.error.issues[0]!
     const param = issuePath(issue.path)
-    const message = issue.code === 'invalid_type' && issue.input === undefined
-      ? `Missing required parameter: '${param}'.`
-      : `Invalid value for '${param || 'body'}': ${issue.message}`
-    throw invalidRequest(message, param || null, issue.code === 'invalid_type' && issue.input === undefined ? 'missing_required_parameter' : 'invalid_value')
+    const missing = issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(body, issue.path) === undefined
+    if (missing) throw invalidRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter')
+    throw invalidRequest(`Invalid value for '${param || 'body'}': ${issue.message}`, param || null, 'invalid_value')
   }
   return result.data as unknown as ChatCompletionCreateParams
 }
