@@ -2,6 +2,12 @@ import { join } from 'node:path'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { defineProject } from 'vitest/config'
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    mockUpstreamUrl: string
+  }
+}
+
 /** The chat tests again, inside workerd with D1: the same app, the Workers entry, migrations from migrations/. */
 export default defineProject({
   plugins: [

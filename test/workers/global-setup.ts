@@ -2,12 +2,6 @@ import type { TestProject } from 'vitest/node'
 import { fixtureJson, fixtureText } from '../support/fixtures.js'
 import { sseFromChunkLines, sseFromRaw, startMockUpstream } from '../support/mock-upstream.js'
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    mockUpstreamUrl: string
-  }
-}
-
 /**
  * A mock OpenAI on loopback, in Node, for the tests that run inside workerd: the model name picks the
  * recording it replays (workerd cannot start servers, and the tests cannot change this handler).
