@@ -1,3 +1,7 @@
+import { createAnthropicProvider } from './anthropic/index.js'
+import { createGeminiProvider } from './gemini/index.js'
+import { createMistralProvider } from './mistral/index.js'
+import { createOpenAICompatibleProvider } from './openai-compatible.js'
 import { createOpenAIProvider } from './openai.js'
 import type { Provider } from './types.js'
 
@@ -11,6 +15,8 @@ export interface ProviderSpec {
   baseURL?: string
   models?: string[]
   dropUnsupportedParams: boolean
+  /** The model's output limit from the price table; Anthropic needs one when a request sets no max_tokens. */
+  maxOutputTokens?: (model: string) => number | undefined
 }
 
 /** A provider ready to call: the adapter plus the credentials and address its calls use. */
@@ -25,6 +31,14 @@ export function createProvider(spec: ProviderSpec): Provider {
   switch (spec.type) {
     case 'openai':
       return createOpenAIProvider({ id: spec.name, models: spec.models })
+    case 'anthropic':
+      return createAnthropicProvider({ id: spec.name, models: spec.models, dropUnsupportedParams: spec.dropUnsupportedParams, maxOutputTokens: spec.maxOutputTokens })
+    case 'gemini':
+      return createGeminiProvider({ id: spec.name, models: spec.models, dropUnsupportedParams: spec.dropUnsupportedParams })
+    case 'mistral':
+      return createMistralProvider({ id: spec.name, models: spec.models, dropUnsupportedParams: spec.dropUnsupportedParams })
+    case 'openai-compatible':
+      return createOpenAICompatibleProvider({ id: spec.name, models: spec.models })
     default:
       throw new Error(`provider type "${spec.type}" is not supported yet`)
   }

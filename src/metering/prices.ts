@@ -52,8 +52,11 @@ export class PriceTable {
   constructor(overrides: Record<string, PriceInput> = {}, takenOn = PRICE_TABLE_DATE) {
     this.takenOn = takenOn
     for (const entry of seed.models) {
-      if (entry.input_per_mtok == null || entry.output_per_mtok == null) continue
-      this.byKey.set(`${entry.provider}/${entry.model}`, toModelPrice(entry.provider, entry.model, entry as PriceInput))
+      if (entry.input_per_mtok == null) continue
+      // Embedding models produce no output tokens, so a missing output price is zero for them; a chat model
+      // without one has no known price at all.
+      if (entry.output_per_mtok == null && entry.mode !== 'embedding') continue
+      this.byKey.set(`${entry.provider}/${entry.model}`, toModelPrice(entry.provider, entry.model, { ...entry, output_per_mtok: entry.output_per_mtok ?? 0 } as PriceInput))
     }
     for (const [key, value] of Object.entries(overrides)) {
       const slash = key.indexOf('/')

@@ -1,0 +1,83 @@
+import {
+  ConnectionError,
+  MistralError,
+  RequestAbortedError,
+  RequestTimeoutError,
+  ResponseValidationError,
+  SDKValidationError,
+} from '@mistralai/mistralai/models/errors'
+import { ProviderError, type ProviderErrorCode } from '../types.js'
+import { retryAfterMsFromHeaders } from '../retry-after.js'
+
+function codeForStatus(status: number, message: string): ProviderErrorCode {
+  if (status === 401) return 'authentication_error'
+  if (status === 403) return 'permission_denied'
+  if (status === 404) return 'model_not_found'
+  if (status === 429) return 'rate_limit_exceeded'
+  if (status >= 400 && status < 500) return /too large for model|context length|too many tokens/i.test(message) ? 'context_length_exceeded' : 'invalid_request_error'
+  return 'upstream_error'
+}
+
+/**
+ * The human part of a Mistral error body: `{"message": "..."}` (also nested as `{"message": {"detail": [...]}}`)
+ * or FastAPI's 422 `{"detail": [{"msg": "...", "loc": [...]}]}`.
+ */
+export function mistralErrorMessage(body: string): string | undefined {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body)
+  } catch {
+    return undefined
+  }
+  if (!parsed || typeof parsed !== 'object') return undefined
+  const record = parsed as { message?: unknown; detail?: unknown }
+  if (typeof record.message === 'string') return record.message
+  const detail = record.detail ?? (record.message && typeof record.message === 'object' ? (record.message as { detail?: unknown }).detail : undefined)
+  if (typeof detail === 'string') return detail
+  if (Array.isArray(detail)) {
+    const messages = detail.flatMap((item: unknown) => {
+      if (!item || typeof item !== 'object') return []
+      const { msg, loc } = item as { msg?: unknown; loc?: unknown }
+      if (typeof msg !== 'string') return []
+      return [Array.isArray(loc) ? `${loc.join('.')}: ${msg}` : msg]
+    })
+    if (messages.length) return messages.join('; ')
+  }
+  return undefined
+}
+
+/** Whatever the Mistral SDK threw, as a ProviderError with a retry verdict; never the raw body or headers. */
+export function mapMistralError(provider: string, err: unknown): ProviderError {
+  if (err instanceof ProviderError) return err
+  if (err instanceof RequestAbortedError || (err instanceof Error && err.name === 'AbortError')) {
+    return new ProviderError({ provider, status: 499, code: 'aborted', message: 'request aborted', retryable: false, cause: err })
+  }
+  if (err instanceof RequestTimeoutError) {
+    return new ProviderError({ provider, status: 504, code: 'timeout', message: `${provider} timed out`, retryable: true })
+  }
+  if (err instanceof ConnectionError) {
+    return new ProviderError({ provider, status: 502, code: 'connection_error', message: `could not reach ${provider}`, retryable: true })
+  }
+  if (err instanceof SDKValidationError) {
+    // Our own request failed the SDK's schema: the caller sent something Mistral cannot take.
+    return new ProviderError({ provider, status: 400, code: 'invalid_request_error', message: `${provider}: the request cannot be sent to Mistral: ${err.message}`, retryable: false })
+  }
+  if (err instanceof ResponseValidationError) {
+    return new ProviderError({ provider, status: 502, code: 'upstream_error', message: `${provider}: unexpected response from Mistral`, retryable: true })
+  }
+  if (err instanceof MistralError) {
+    const status = err.statusCode
+    const message = mistralErrorMessage(err.body) ?? `upstream returned HTTP ${status}`
+    return new ProviderError({
+      provider,
+      status,
+      code: codeForStatus(status, message),
+      message: `${provider}: ${message}`,
+      retryAfterMs: retryAfterMsFromHeaders(err.headers),
+    })
+  }
+  return new ProviderError({
+    provider, status: 502, code: 'upstream_error', retryable: true,
+    message: `${provider}: ${err instanceof Error ? err.message : 'unexpected upstream failure'}`,
+  })
+}
