@@ -1,7 +1,7 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const nodeOnly = ['src/node.ts', 'src/cli.ts', 'src/store/sqlite.ts']
+const nodeOnly = ['src/node.ts', 'src/node-fetch.ts', 'src/cli.ts', 'src/store/sqlite.ts']
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bench/portkey/**', 'bench/results/**', '.wrangler/**', 'coverage/**'] },

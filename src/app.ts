@@ -1,19 +1,31 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv } from './app-env.js'
 import type { AppDeps } from './deps.js'
 import { GatewayError } from './errors.js'
+import { respondAsync } from './jobs/submit.js'
 import { auth, requireAdmin } from './middleware/auth.js'
+import { bodyLimit } from './middleware/body-limit.js'
 import { notFound, onError } from './middleware/errors.js'
 import { requestId } from './middleware/request-id.js'
 import { adminKeyRoutes } from './routes/admin-keys.js'
+import { adminPriceRoutes } from './routes/admin-prices.js'
+import { adminUsageRoutes } from './routes/admin-usage.js'
+import { metricsRoutes } from './routes/metrics.js'
 import { chatRoutes } from './routes/chat.js'
+import { embeddingRoutes } from './routes/embeddings.js'
 import { healthRoutes } from './routes/health.js'
+import { healthTargetRoutes } from './routes/health-targets.js'
+import { jobRoutes } from './routes/jobs.js'
 import { modelRoutes } from './routes/models.js'
+import { isPublicDocsAsset, openapiRoutes } from './routes/openapi.js'
+import { promptRoutes } from './routes/prompts.js'
+import { webSocketProtocolToken, wsRoutes } from './routes/ws.js'
 
 /** Requests that need no key. Everything else, on every route, does. */
 function isPublic(method: string, path: string): boolean {
-  return method === 'GET' && path === '/health'
+  // The docs page and its script are static and hold no deployment data; /openapi.json needs a key.
+  // GET /metrics checks its own credential: the admin key or the separate metrics token.
+  return (method === 'GET' && (path === '/health' || path === '/metrics')) || isPublicDocsAsset(method, path)
 }
 
 /** The one place where routes and middleware are wired; both runtimes serve this app. */
@@ -32,13 +44,25 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       })
     },
   }))
-  app.use('*', auth({ deps, isPublic }))
+  app.use('*', auth({ deps, isPublic, extractToken: webSocketProtocolToken }))
   app.use('/admin/*', requireAdmin())
+  // Prefer: respond-async on chat and prompt calls becomes a job before any route sees the request.
+  app.use('*', respondAsync(deps))
 
   app.route('/', healthRoutes(deps))
+  app.route('/', healthTargetRoutes(deps))
   app.route('/', chatRoutes(deps))
+  app.route('/', embeddingRoutes(deps))
   app.route('/', modelRoutes(deps))
   app.route('/', adminKeyRoutes(deps))
+  app.route('/', adminUsageRoutes(deps))
+  app.route('/', adminPriceRoutes(deps))
+  app.route('/', metricsRoutes(deps))
+  app.route('/', promptRoutes(deps))
+  app.route('/', openapiRoutes(deps))
+  app.route('/', jobRoutes(deps))
+  // WebSocket calls replay through this same app, so they pass the same middleware as HTTP calls.
+  app.route('/', wsRoutes(deps, (request, env) => app.fetch(request, env)))
 
   return app
 }

@@ -1,12 +1,19 @@
 import { buildProviderRegistry, type ProviderRegistry } from '../providers/index.js'
 import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
+import { LocalJobQueue, type JobQueue } from './jobs/queue.js'
 import type { AppDeps } from './deps.js'
 import type { Logger } from './log.js'
 import { PriceTable } from './metering/prices.js'
+import type { PromptCatalog } from './prompt-api/catalog.js'
 import { UsageRecorder } from './metering/usage-recorder.js'
-import { scopeOnlyAdmission } from './routing/admission.js'
+import { GatewayMetrics } from './metering/gateway-metrics.js'
+import { keyAdmission } from './metering/key-admission.js'
+import { RateLimiter } from './metering/rate-limiter.js'
+import { SpendLedger } from './metering/spend-ledger.js'
+import { routeTargetNames, TargetHealth } from './routing/cooldown.js'
 import { KeyCache } from './security/key-cache.js'
+import type { HostResolver } from './security/url-check.js'
 import type { Store } from './store/store.js'
 
 export interface AssembleOptions {
@@ -17,12 +24,24 @@ export interface AssembleOptions {
   fetch?: typeof fetch
   clock?: Clock
   providers?: ProviderRegistry
+  /** Default Math.random: load balancing and retry jitter. */
+  random?: () => number
+  prompts?: PromptCatalog
+  apiReferenceScript?: () => Promise<string>
+  /** Default: an in-process queue for the Node job runner. */
+  jobQueue?: JobQueue
+  resolveHost?: HostResolver
+  callbackFetch?: typeof fetch
+  upgradeWebSocket?: AppDeps['upgradeWebSocket']
 }
 
 /** Builds the dependency graph both entries share; each runtime supplies its store, fetch and logger. */
 export function assembleDeps(options: AssembleOptions): AppDeps {
   const { config, store, log } = options
   const prices = new PriceTable(config.file.prices)
+  const clock = options.clock ?? systemClock
+  const usage = new UsageRecorder({ store, log, flushMs: config.usageFlushMs })
+  const spend = new SpendLedger({ db: store.db, usage, clock, log })
   return {
     config,
     store,
@@ -31,9 +50,23 @@ export function assembleDeps(options: AssembleOptions): AppDeps {
     adminKeyHash: options.adminKeyHash,
     clock: options.clock ?? systemClock,
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
-    providers: options.providers ?? buildProviderRegistry(Object.values(config.providers)),
-    usage: new UsageRecorder({ store, log, flushMs: config.usageFlushMs }),
+    providers: options.providers ?? buildProviderRegistry(Object.values(config.providers).map((p) => ({
+      ...p,
+      // A provider named otherwise but of a known type (e.g. "claude" of type anthropic) uses that type's prices.
+      maxOutputTokens: (model: string) => (prices.lookup(p.name, model) ?? prices.lookup(p.type, model))?.maxOutputTokens,
+    }))),
+    usage,
     keyCache: new KeyCache(),
-    admission: scopeOnlyAdmission,
+    admission: keyAdmission({ ledger: spend, limiter: new RateLimiter(clock, usage), clock }),
+    spend,
+    metrics: new GatewayMetrics(usage),
+    targets: new TargetHealth(config.file.routing.cooldown, options.clock ?? systemClock, routeTargetNames(config.file)),
+    random: options.random ?? Math.random,
+    prompts: options.prompts,
+    apiReferenceScript: options.apiReferenceScript,
+    jobQueue: options.jobQueue ?? new LocalJobQueue(),
+    resolveHost: options.resolveHost,
+    callbackFetch: options.callbackFetch,
+    upgradeWebSocket: options.upgradeWebSocket,
   }
 }

@@ -1,53 +1,22 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 import { systemClock } from './clock.js'
-import { loadConfig, projectRoot } from './node.js'
-import { createKey, getKey, listKeys, revokeKey, toPublicKey } from './security/key-service.js'
+import { loadConfig, projectRoot, readPromptFiles } from './node.js'
+import { PromptCliUsageError, PROMPTS_HELP, runPromptsCommand } from './prompt-api/cli-commands.js'
+import { CliUsageError } from './cli-flags.js'
+import { runUsageCommand, USAGE_HELP } from './metering/usage-cli.js'
+import { KEYS_HELP, runKeysCommand } from './security/keys-cli.js'
 import { openSqliteStore } from './store/sqlite.js'
-import type { Store } from './store/store.js'
 
 /** The `manifold` command: works on the local SQLite database named by MANIFOLD_DB. */
-
-type Command = (store: Store, args: string[]) => Promise<void>
-
-function print(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
-}
-
-const keyCommands: Record<string, Command> = {
-  async create(store, args) {
-    const { values } = parseArgs({ args, options: { name: { type: 'string' } } })
-    if (!values.name) throw new UsageError('keys create needs --name NAME')
-    const { row, secret } = await createKey({ store, clock: systemClock }, { name: values.name })
-    print({ ...toPublicKey(row), key: secret })
-  },
-  async list(store) {
-    print((await listKeys(store.db)).map(toPublicKey))
-  },
-  async show(store, args) {
-    const row = args[0] ? await getKey(store.db, args[0]) : undefined
-    if (!row) throw new UsageError(`no key with id ${args[0] ?? '(none given)'}`)
-    print(toPublicKey(row))
-  },
-  async revoke(store, args) {
-    const row = args[0] ? await revokeKey({ store, clock: systemClock }, args[0]) : undefined
-    if (!row) throw new UsageError(`no key with id ${args[0] ?? '(none given)'}`)
-    print(toPublicKey(row))
-  },
-}
 
 class UsageError extends Error {}
 
 const HELP = `usage: manifold <command>
-  keys create --name NAME     issue a virtual key (the secret is printed once)
-  keys list                   list keys (no secrets)
-  keys show ID                one key
-  keys revoke ID              revoke a key
-  migrate                     create or migrate the database (MANIFOLD_DB)
-`
+${KEYS_HELP}${USAGE_HELP}  migrate                     create or migrate the database (MANIFOLD_DB)
+${PROMPTS_HELP}`
 
 export async function runCli(argv: string[]): Promise<number> {
   const [group, sub, ...rest] = argv
@@ -56,24 +25,48 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0
   }
   const config = loadConfig(process.env)
+  if (group === 'prompts') return runPromptsCli(sub, rest, config.promptsDir)
   const store = openSqliteStore({ path: config.dbPath, migrationsFolder: join(projectRoot(), 'migrations') })
   try {
     if (group === 'migrate') {
       process.stdout.write(`database ready at ${resolve(config.dbPath)}\n`)
       return 0
     }
-    const command = group === 'keys' && sub ? keyCommands[sub] : undefined
-    if (!command) throw new UsageError(`unknown command: ${argv.join(' ')}`)
-    await command(store, rest)
+    const out = (text: string) => process.stdout.write(text)
+    if (group === 'keys') await runKeysCommand(sub, rest, { store, clock: systemClock, out })
+    else if (group === 'usage') await runUsageCommand(argv.slice(1), { store, clock: systemClock, out })
+    else throw new UsageError(`unknown command: ${argv.join(' ')}`)
     return 0
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof CliUsageError) {
       process.stderr.write(`manifold: ${err.message}\n${HELP}`)
       return 2
     }
     throw err
   } finally {
     await store.close()
+  }
+}
+
+/** `manifold prompts …`: works on the prompt files alone, no database. */
+async function runPromptsCli(sub: string | undefined, args: string[], dir: string): Promise<number> {
+  try {
+    return await runPromptsCommand(sub, args, {
+      readSources: () => readPromptFiles(dir),
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+      writeFile: (path, text) => {
+        mkdirSync(dirname(path), { recursive: true })
+        writeFileSync(path, text)
+      },
+      gatewayUrl: process.env.MANIFOLD_URL || 'http://127.0.0.1:8787',
+      apiKey: process.env.MANIFOLD_API_KEY || undefined,
+      fetch: globalThis.fetch,
+    })
+  } catch (err) {
+    if (!(err instanceof PromptCliUsageError)) throw err
+    process.stderr.write(`manifold: ${err.message}\n${HELP}`)
+    return 2
   }
 }
 

@@ -2,10 +2,19 @@
 export interface Clock {
   now(): number
   sleep(ms: number, signal?: AbortSignal): Promise<void>
+  /**
+   * Runs `onFire` after `ms` unless the returned function cancels it first: a cheaper timer than a
+   * cancelled sleep (routing arms one per upstream attempt). Without it, routing uses sleep.
+   */
+  timer?(ms: number, onFire: () => void): () => void
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  timer(ms, onFire) {
+    const handle = setTimeout(onFire, ms)
+    return () => clearTimeout(handle)
+  },
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason)

@@ -1,11 +1,15 @@
-import type { D1Database, ExecutionContext } from '@cloudflare/workers-types'
+import type { D1Database, ExecutionContext, Fetcher, MessageBatch, Queue } from '@cloudflare/workers-types'
 import type { Hono } from 'hono'
+import { upgradeWebSocket } from 'hono/cloudflare-workers'
+import { bundledPrompts } from '../prompts/index.generated.js'
 import type { AppEnv } from './app-env.js'
 import { createApp } from './app.js'
 import { assembleDeps } from './assemble.js'
 import { buildConfig, parseFileConfig, type Env } from './config.js'
 import type { AppDeps } from './deps.js'
+import { CloudflareJobQueue, consumeJobMessages, sweepJobs, type JobMessage } from './jobs/cloudflare-queue.js'
 import { consoleLogger } from './log.js'
+import { PromptCatalog } from './prompt-api/catalog.js'
 import { ensureAdminKeyHash } from './security/admin-key.js'
 import { openD1Store } from './store/d1.js'
 
@@ -14,10 +18,24 @@ export interface WorkerBindings {
   DB: D1Database
   /** The JSON config file's content, as a var or secret (Workers have no file system). */
   MANIFOLD_CONFIG_JSON?: string
+  /** @scalar/api-reference's browser bundle as static assets, for /docs (wrangler.toml [assets]). */
+  DOCS_ASSETS?: Fetcher
+  /** Async jobs (wrangler.toml [[queues.producers]]); without it, queued jobs wait for the cron sweep. */
+  JOBS_QUEUE?: Queue<JobMessage>
   [name: string]: unknown
 }
 
 interface Instance { deps: AppDeps; app: Hono<AppEnv> }
+
+/** The /docs script from the DOCS_ASSETS binding (wrangler.toml [assets]: @scalar/api-reference's browser folder). */
+function apiReferenceScript(assets: Fetcher | undefined): (() => Promise<string>) | undefined {
+  if (!assets) return undefined
+  return async () => {
+    const res = await assets.fetch('https://docs-assets/standalone.js')
+    if (!res.ok) throw new Error(`DOCS_ASSETS answered ${res.status} for standalone.js`)
+    return res.text()
+  }
+}
 
 function stringVars(env: WorkerBindings): Env {
   const out: Env = {}
@@ -34,7 +52,14 @@ async function buildInstance(env: WorkerBindings, fetchImpl?: typeof fetch): Pro
   const adminKeyHash = await ensureAdminKeyHash(store, config.adminKey, log, (secret) => {
     console.log(`Manifold admin key (shown once, store it now): ${secret}`)
   })
-  const deps = assembleDeps({ config, store, log, adminKeyHash, fetch: fetchImpl })
+  // Prompt files are bundled at build time (npm run prompts:bundle); a bad one is logged and skipped.
+  const prompts = new PromptCatalog(bundledPrompts)
+  for (const error of prompts.report.errors) log.error('prompt file not loaded', { file: error.file, error: error.message })
+  const deps = assembleDeps({
+    config, store, log, adminKeyHash, fetch: fetchImpl, prompts, apiReferenceScript: apiReferenceScript(env.DOCS_ASSETS),
+    jobQueue: env.JOBS_QUEUE ? new CloudflareJobQueue(env.JOBS_QUEUE, () => Date.now()) : undefined,
+    upgradeWebSocket,
+  })
   return { deps, app: createApp(deps) }
 }
 
@@ -72,6 +97,28 @@ export function createWorker(options: WorkerOptions = {}) {
       const { app, deps } = await instance
       const response = await app.fetch(request, env, ctx)
       return flushAfter(response, deps, ctx)
+    },
+
+    /** Cloudflare Queues consumer: runs jobs and callback deliveries with the same code as Node's runner. */
+    async queue(batch: MessageBatch<JobMessage>, env: WorkerBindings, ctx: ExecutionContext): Promise<void> {
+      instance ??= buildInstance(env, options.fetch).catch((err: unknown) => {
+        instance = undefined
+        throw err
+      })
+      const { app, deps } = await instance
+      await consumeJobMessages(deps, (req, callEnv) => app.fetch(req, { ...env, ...callEnv }, ctx), batch)
+      ctx.waitUntil(deps.usage.flush())
+    },
+
+    /** Cron: picks up jobs and deliveries whose queue message was lost or whose isolate died. */
+    async scheduled(_controller: unknown, env: WorkerBindings, ctx: ExecutionContext): Promise<void> {
+      instance ??= buildInstance(env, options.fetch).catch((err: unknown) => {
+        instance = undefined
+        throw err
+      })
+      const { app, deps } = await instance
+      await sweepJobs(deps, (req, callEnv) => app.fetch(req, { ...env, ...callEnv }, ctx))
+      ctx.waitUntil(deps.usage.flush())
     },
   }
 }

@@ -10,11 +10,17 @@ export interface PromptTokensDetailsWithWrites {
 /** Reads OpenAI-shaped usage into the gateway's counts. */
 export function tokensFromUsage(usage: CompletionUsage | null | undefined): TokenCounts {
   const promptDetails = usage?.prompt_tokens_details as PromptTokensDetailsWithWrites | undefined
+  const prompt = usage?.prompt_tokens ?? 0
+  const completion = usage?.completion_tokens ?? 0
+  const reasoning = usage?.completion_tokens_details?.reasoning_tokens ?? 0
+  // OpenAI counts reasoning inside completion_tokens; xAI reports it beside them (total = prompt +
+  // completion + reasoning). Output is billed with reasoning included, so add it where it was left out.
+  const reasoningOutside = reasoning > 0 && (usage?.total_tokens ?? 0) >= prompt + completion + reasoning
   return {
-    promptTokens: usage?.prompt_tokens ?? 0,
-    completionTokens: usage?.completion_tokens ?? 0,
+    promptTokens: prompt,
+    completionTokens: reasoningOutside ? completion + reasoning : completion,
     cachedTokens: promptDetails?.cached_tokens ?? 0,
     cacheWriteTokens: promptDetails?.cache_write_tokens ?? 0,
-    reasoningTokens: usage?.completion_tokens_details?.reasoning_tokens ?? 0,
+    reasoningTokens: reasoning,
   }
 }

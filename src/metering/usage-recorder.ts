@@ -25,6 +25,7 @@ export class UsageRecorder {
   private timer: ReturnType<typeof setTimeout> | undefined
   private flushing: Promise<void> | undefined
   private readonly listeners: Array<(row: UsageRow) => void> = []
+  private readonly writtenListeners: Array<(rows: readonly UsageRow[]) => void> = []
   private readonly columns: number
 
   constructor(private readonly options: UsageRecorderOptions) {
@@ -37,14 +38,31 @@ export class UsageRecorder {
     this.listeners.push(listener)
   }
 
+  /**
+   * Subscribes to rows once they are in the database (the same objects `subscribe` saw): lets the budget
+   * ledger tell rows a database sum already holds from rows still in the buffer.
+   */
+  onWritten(listener: (rows: readonly UsageRow[]) => void): void {
+    this.writtenListeners.push(listener)
+  }
+
   record(row: UsageRow): void {
     this.buffer.push(row)
-    for (const listener of this.listeners) listener(row)
+    for (const listener of this.listeners) this.notify(listener, row)
     if (this.timer === undefined) {
       this.timer = setTimeout(() => {
         this.timer = undefined
         void this.flush()
       }, this.options.flushMs)
+    }
+  }
+
+  /** A listener's bug (metrics, budgets) is logged, and never fails the call being recorded. */
+  private notify<T>(listener: (value: T) => void, value: T): void {
+    try {
+      listener(value)
+    } catch (err) {
+      this.options.log.error('usage listener failed', { error: err instanceof Error ? err.message : String(err) })
     }
   }
 
@@ -89,6 +107,7 @@ export class UsageRecorder {
       }
       return
     }
+    for (const listener of this.writtenListeners) this.notify(listener, rows)
     if (this.buffer.length > 0 && this.timer === undefined) {
       this.timer = setTimeout(() => {
         this.timer = undefined

@@ -25,8 +25,11 @@ function bearerToken(header: string | undefined): string | undefined {
 /** Resolves a presented secret to a principal, or throws the 401 a client should see. */
 export async function authenticate(deps: AppDeps, token: string | undefined): Promise<Principal> {
   if (!token) throw unauthorized('You didn\'t provide an API key. Send it as "Authorization: Bearer <key>".', 'missing_api_key')
-  const hash = await hashKey(token)
-  if (timingSafeEqual(hash, deps.adminKeyHash)) return { kind: 'admin', keyId: null, key: null }
+  const hash = deps.keyCache.knownHash(token) ?? await hashKey(token)
+  if (timingSafeEqual(hash, deps.adminKeyHash)) {
+    deps.keyCache.rememberHash(token, hash)
+    return { kind: 'admin', keyId: null, key: null }
+  }
 
   const now = deps.clock.now()
   let row = deps.keyCache.get(hash, now)
@@ -35,6 +38,7 @@ export async function authenticate(deps: AppDeps, token: string | undefined): Pr
     deps.keyCache.set(hash, row, now)
   }
   if (!row) throw unauthorized('Incorrect API key provided.', 'invalid_api_key')
+  deps.keyCache.rememberHash(token, hash)
   if (row.revokedAt !== null) throw unauthorized('This API key has been revoked.', 'key_revoked')
   if (row.expiresAt !== null && row.expiresAt <= now) throw unauthorized('This API key has expired.', 'key_expired')
   return { kind: 'key', keyId: row.id, key: row }

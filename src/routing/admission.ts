@@ -11,6 +11,8 @@ export interface AdmissionRequest {
   route: ResolvedRoute
   body: ChatCompletionCreateParams
   prompt?: { name: string; version: string }
+  /** The call's request id: the usage rows of its attempts settle its token reservation. */
+  requestId?: string
 }
 
 /** A call let through: headers for the response (rate limits), and the end of the call to report. */
@@ -37,12 +39,23 @@ export function assertModelAllowed(principal: Principal, requested: string, rout
   })
 }
 
+/** A key limited to some prompt APIs may call only those (a call outside a prompt API is not restricted here). */
+export function assertPromptAllowed(principal: Principal, prompt: AdmissionRequest['prompt']): void {
+  if (principal.kind === 'admin' || !prompt) return
+  const patterns = principal.key.prompts
+  if (!patterns || matchesAny(patterns, prompt.name)) return
+  throw new GatewayError(403, `This API key is not allowed to use the prompt API \`${prompt.name}\`.`, {
+    type: 'permission_error', code: 'prompt_not_allowed', param: null,
+  })
+}
+
 const noHeaders: Record<string, string> = {}
 
-/** Scope checks only; the metering module replaces it with budgets and rate limits. */
+/** Scope checks only (tests, tools); the gateway runs keyAdmission (src/metering/key-admission.ts). */
 export const scopeOnlyAdmission: Admission = {
   async admit(request) {
     assertModelAllowed(request.principal, request.requested, request.route)
+    assertPromptAllowed(request.principal, request.prompt)
     return { headers: noHeaders, release() {} }
   },
 }

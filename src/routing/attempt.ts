@@ -2,10 +2,12 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ProviderError } 
 import type { ChatCompletionCreateParams } from 'openai/resources'
 import type { AppDeps } from '../deps.js'
 import { costPicoUsd, zeroTokens, type TokenCounts } from '../metering/cost.js'
+import { estimateCallTokens } from '../metering/estimate-tokens.js'
 import { tokensFromUsage } from '../metering/usage-of.js'
 import type { CallMeta } from './call-meta.js'
 import type { ResolvedRoute, Target } from './resolve.js'
 import { toProviderError } from './provider-error.js'
+import { pipeStream } from '../streaming/pipe-stream.js'
 
 export type AttemptOutcome = 'success' | 'error' | 'aborted'
 
@@ -29,6 +31,8 @@ export interface AttemptContext {
   /** 1-based attempt number within the call (retries and fallbacks count up). */
   attempt: number
   signal: AbortSignal
+  /** Called with each report right after its row is recorded (the router's totals, timers, cooldowns). */
+  onEnd?: (report: AttemptReport) => void
 }
 
 /** The request a target receives: the caller's body, the target's params on top, its own model name. */
@@ -64,6 +68,7 @@ function record(ctx: AttemptContext, report: AttemptReport, stream: boolean): vo
     latencyMs: report.latencyMs,
     ttftMs: report.ttftMs,
   })
+  ctx.onEnd?.(report)
 }
 
 function costOf(ctx: AttemptContext, target: Target, tokens: TokenCounts): number | null {
@@ -113,12 +118,32 @@ export interface StreamAttempt {
   done: Promise<AttemptReport>
 }
 
-function hasOutput(chunk: ChatCompletionChunk): boolean {
+/** True when a chunk carries something of the answer (text, tool calls, a refusal, reasoning). */
+export function hasOutput(chunk: ChatCompletionChunk): boolean {
   for (const choice of chunk.choices) {
     const delta = choice.delta as { content?: string | null; tool_calls?: unknown[]; refusal?: string | null; reasoning_content?: string }
     if (delta.content || delta.tool_calls?.length || delta.refusal || delta.reasoning_content) return true
   }
   return false
+}
+
+function outputChars(chunk: ChatCompletionChunk): number {
+  let n = 0
+  for (const choice of chunk.choices) {
+    const delta = choice.delta as { content?: string | null; tool_calls?: Array<{ function?: { arguments?: string } }>; refusal?: string | null; reasoning_content?: string }
+    n += (delta.content?.length ?? 0) + (delta.refusal?.length ?? 0) + (delta.reasoning_content?.length ?? 0)
+    if (delta.tool_calls) for (const call of delta.tool_calls) n += call.function?.arguments?.length ?? 0
+  }
+  return n
+}
+
+/**
+ * A stream cut after output began, before the upstream reported usage: the prompt and what was streamed,
+ * estimated at four characters a token, so the row shows what the cut attempt cost rather than nothing.
+ */
+function estimatedTokens(body: ChatCompletionCreateParams, outputCharCount: number): TokenCounts {
+  const promptTokens = estimateCallTokens({ ...body, max_tokens: null, max_completion_tokens: null, n: 1 })
+  return { ...zeroTokens, promptTokens, completionTokens: Math.ceil(outputCharCount / 4) }
 }
 
 /**
@@ -140,32 +165,40 @@ export async function attemptStream(ctx: AttemptContext, target: Target, body: C
 
   let settle!: (report: AttemptReport) => void
   const done = new Promise<AttemptReport>((resolve) => { settle = resolve })
-
-  async function* metered(): AsyncGenerator<ChatCompletionChunk> {
-    let ttftMs: number | null = null
-    let usage: ChatCompletionChunk['usage'] = null
-    let report: AttemptReport | undefined
-    try {
-      for await (const chunk of source) {
-        if (ttftMs === null && hasOutput(chunk)) ttftMs = ctx.deps.clock.now() - started
-        if (chunk.usage) usage = chunk.usage
-        yield chunk
-      }
-      const tokens = tokensFromUsage(usage)
-      report = {
-        target, attempt: ctx.attempt, status: 200, outcome: 'success', tokens,
-        costPicoUsd: costOf(ctx, target, tokens), latencyMs: ctx.deps.clock.now() - started, ttftMs,
-      }
-    } catch (err) {
-      report = failureReport(ctx, target, started, toProviderError(target.providerName, err, ctx.signal), ttftMs, usage ? tokensFromUsage(usage) : zeroTokens)
-      throw report.error
-    } finally {
-      // The consumer stopped early (client gone, race lost): the upstream is closed by return(), and billed.
-      report ??= failureReport(ctx, target, started, toProviderError(target.providerName, new DOMException('aborted', 'AbortError'), ctx.signal), ttftMs, usage ? tokensFromUsage(usage) : zeroTokens)
-      record(ctx, report, true)
-      settle(report)
-    }
+  let ttftMs: number | null = null
+  let usage: ChatCompletionChunk['usage'] = null
+  let chars = 0
+  const partial = () => (usage ? tokensFromUsage(usage) : chars > 0 ? estimatedTokens(body, chars) : zeroTokens)
+  const finish = (report: AttemptReport): AttemptReport => {
+    record(ctx, report, true)
+    settle(report)
+    return report
   }
 
-  return { chunks: metered(), done }
+  const chunks = pipeStream<ChatCompletionChunk>(source, {
+    map(chunk) {
+      if (ttftMs === null && hasOutput(chunk)) ttftMs = ctx.deps.clock.now() - started
+      if (chunk.usage) usage = chunk.usage
+      else chars += outputChars(chunk)
+      return chunk
+    },
+    end(ending) {
+      if (ending.kind === 'done' && !ctx.signal.aborted) {
+        const tokens = tokensFromUsage(usage)
+        finish({
+          target, attempt: ctx.attempt, status: 200, outcome: 'success', tokens,
+          costPicoUsd: costOf(ctx, target, tokens), latencyMs: ctx.deps.clock.now() - started, ttftMs,
+        })
+        return undefined
+      }
+      // A consumer that stopped early (client gone, race lost) closes the upstream by return(), and is billed.
+      const error = ending.kind === 'error' ? ending.error : new DOMException('aborted', 'AbortError')
+      const report = finish(failureReport(ctx, target, started, toProviderError(target.providerName, error, ctx.signal), ttftMs, partial()))
+      // The SDK ends an aborted stream quietly, as if it had finished: the signal tells the two apart.
+      if (ending.kind === 'done') throw report.error
+      return report.error
+    },
+  })
+
+  return { chunks, done }
 }

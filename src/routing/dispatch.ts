@@ -1,13 +1,20 @@
 import type { ChatCompletionCreateParams } from 'openai/resources'
 import type { ChatCompletion, ChatCompletionChunk } from '../../providers/index.js'
+import { ProviderError } from '../../providers/index.js'
 import type { AppDeps } from '../deps.js'
-import { costPicoUsd, formatUsd } from '../metering/cost.js'
-import { tokensFromUsage } from '../metering/usage-of.js'
+import { GatewayError, toGatewayError } from '../errors.js'
+import { formatUsd } from '../metering/cost.js'
+import { pipeStream } from '../streaming/pipe-stream.js'
 import type { AdmissionTicket } from './admission.js'
-import { attemptJson, attemptStream, type AttemptContext } from './attempt.js'
 import type { CallMeta } from './call-meta.js'
-import { clientStream } from './client-stream.js'
-import { resolveRoute, type ResolvedRoute } from './resolve.js'
+import { resolveRoute } from './resolve.js'
+import { createRun, totalCostPicoUsd, type RouteRun } from './run.js'
+import { runAllStream } from './strategies/all-stream.js'
+import { runAllJson } from './strategies/all.js'
+import { runFallback } from './strategies/fallback.js'
+import { runLoadbalance } from './strategies/loadbalance.js'
+import { runRace } from './strategies/race.js'
+import type { StrategyResult } from './strategies/result.js'
 
 export interface ChatJsonResult {
   kind: 'json'
@@ -24,58 +31,68 @@ export interface ChatStreamResult {
 
 export type ChatResult = ChatJsonResult | ChatStreamResult
 
-/** Releases the admission ticket once the stream has ended, however it ended. */
-async function* releasing<T>(source: AsyncIterable<T>, ticket: AdmissionTicket): AsyncGenerator<T> {
-  try {
-    yield* source
-  } finally {
-    ticket.release()
+/** Releases the admission ticket once the stream has ended, however it ended (even before its first chunk). */
+function releasing<T>(source: AsyncIterable<T>, ticket: AdmissionTicket): AsyncIterableIterator<T> {
+  return pipeStream<T>(source, {
+    end() {
+      ticket.release()
+      return undefined
+    },
+  })
+}
+
+function runStrategy(run: RouteRun): Promise<StrategyResult> {
+  switch (run.route.strategy) {
+    case 'all':
+      return run.body.stream ? runAllStream(run) : runAllJson(run)
+    case 'race':
+      return runRace(run)
+    case 'loadbalance':
+      return runLoadbalance(run)
+    case 'single':
+    case 'fallback':
+      return runFallback(run)
   }
+}
+
+function routingHeaders(run: RouteRun): Record<string, string> {
+  return { 'x-manifold-route': run.route.name, 'x-manifold-attempts': String(run.attempts) }
+}
+
+/** A failed call still says which route it took and how many attempts it made. */
+function withRoutingHeaders(err: unknown, run: RouteRun): unknown {
+  if (!(err instanceof GatewayError || err instanceof ProviderError)) return err
+  const mapped = toGatewayError(err)
+  return new GatewayError(mapped.status, mapped.message, {
+    type: mapped.type, code: mapped.code, param: mapped.param, headers: { ...mapped.headers, ...routingHeaders(run) },
+  })
 }
 
 /**
  * One chat call from any surface (HTTP, jobs, WebSocket, prompt APIs): resolve the model to a route, admit
  * the call (scopes, budgets, limits), run the route's strategy, and hand back either a whole completion or
- * the client's stream of chunks.
+ * the client's stream of chunks, with the x-manifold-* headers.
  */
 export async function dispatchChat(deps: AppDeps, body: ChatCompletionCreateParams, meta: CallMeta): Promise<ChatResult> {
   const route = resolveRoute(deps, body.model, meta.routeHeader)
-  const ticket = await deps.admission.admit({ principal: meta.principal, requested: body.model, route, body, prompt: meta.prompt })
-  let result: ChatResult
+  const ticket = await deps.admission.admit({ principal: meta.principal, requested: body.model, route, body, prompt: meta.prompt, requestId: meta.requestId })
+  const run = createRun(deps, route, body, meta)
+  let result: StrategyResult
   try {
-    result = await runSingle(deps, route, body, meta)
+    result = await runStrategy(run)
   } catch (err) {
     ticket.release()
-    throw err
+    throw withRoutingHeaders(err, run)
   }
-  Object.assign(result.headers, ticket.headers)
+  const headers = routingHeaders(run)
+  headers['x-manifold-target'] = result.targets
+  Object.assign(headers, ticket.headers)
   if (result.kind === 'json') {
     ticket.release()
-    return result
+    const cost = totalCostPicoUsd(run)
+    headers['x-manifold-latency-ms'] = String(deps.clock.now() - run.startedAt)
+    headers['x-manifold-cost-usd'] = formatUsd(cost)
+    return { kind: 'json', body: result.body, headers, costPicoUsd: cost }
   }
-  return { ...result, chunks: releasing(result.chunks, ticket) }
-}
-
-function attemptContext(deps: AppDeps, meta: CallMeta, route: ResolvedRoute, attempt: number): AttemptContext {
-  return { deps, meta, route, attempt, signal: meta.signal }
-}
-
-async function runSingle(deps: AppDeps, route: ResolvedRoute, body: ChatCompletionCreateParams, meta: CallMeta): Promise<ChatResult> {
-  const target = route.targets[0]!
-  const ctx = attemptContext(deps, meta, route, 1)
-  const headers: Record<string, string> = {
-    'x-manifold-route': route.name,
-    'x-manifold-target': target.model,
-    'x-manifold-attempts': '1',
-  }
-  if (body.stream) {
-    const { chunks } = await attemptStream(ctx, target, body)
-    const price = deps.prices.lookup(target.providerName, target.upstreamModel)
-    const includeUsage = body.stream_options?.include_usage === true
-    return { kind: 'stream', headers, chunks: clientStream(chunks, includeUsage, (usage) => costPicoUsd(price, tokensFromUsage(usage))) }
-  }
-  const { completion, report } = await attemptJson(ctx, target, body)
-  headers['x-manifold-latency-ms'] = String(report.latencyMs)
-  headers['x-manifold-cost-usd'] = formatUsd(report.costPicoUsd)
-  return { kind: 'json', body: completion, headers, costPicoUsd: report.costPicoUsd }
+  return { kind: 'stream', headers, chunks: releasing(result.chunks, ticket) }
 }

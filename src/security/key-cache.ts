@@ -8,6 +8,8 @@ interface Entry { row: ApiKeyRow | null; expiresAt: number }
  */
 export class KeyCache {
   private readonly entries = new Map<string, Entry>()
+  /** Secret → SHA-256 for secrets that matched a key: WebCrypto's digest is async and costs more than the rest of auth. */
+  private readonly hashes = new Map<string, string>()
 
   constructor(private readonly ttlMs = 5_000, private readonly maxEntries = 10_000) {}
 
@@ -26,6 +28,17 @@ export class KeyCache {
     this.entries.set(hash, { row, expiresAt: now + this.ttlMs })
   }
 
+  /** The remembered hash of a secret that matched a key before; a hash never changes, so no TTL. */
+  knownHash(secret: string): string | undefined {
+    return this.hashes.get(secret)
+  }
+
+  /** Remembers the hash of a secret that matched a key (never of a wrong one, so garbage cannot fill it). */
+  rememberHash(secret: string, hash: string): void {
+    if (this.hashes.size >= this.maxEntries) this.hashes.clear()
+    this.hashes.set(secret, hash)
+  }
+
   /** Forgets every cached lookup of a key (revoke, rotate, update). */
   invalidateKey(id: string): void {
     for (const [hash, entry] of this.entries) if (entry.row?.id === id) this.entries.delete(hash)
@@ -33,5 +46,6 @@ export class KeyCache {
 
   clear(): void {
     this.entries.clear()
+    this.hashes.clear()
   }
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js'
 import { getKey, insertKey, listKeys, updateKey, type ApiKeyRow } from '../store/keys-repo.js'
 import type { Store } from '../store/store.js'
+import { picoToUsdText } from '../metering/usd.js'
 import { displayPrefix, generateId, generateSecretKey, hashKey } from './keys.js'
 
 /** A key as the admin API shows it: everything but the hash. */
@@ -19,6 +20,8 @@ export interface PublicKey {
   max_parallel: number | null
   expires_at: string | null
   metadata: Record<string, unknown> | null
+  /** Whether job callbacks for this key are signed with its own secret (the secret is never shown). */
+  has_webhook_secret: boolean
   created_at: string
   updated_at: string
   revoked_at: string | null
@@ -35,13 +38,14 @@ export function toPublicKey(row: ApiKeyRow): PublicKey {
     prefix: row.keyPrefix,
     models: row.models ?? null,
     prompts: row.prompts ?? null,
-    budget_usd: row.budgetPicoUsd === null ? null : row.budgetPicoUsd / 1e12,
+    budget_usd: row.budgetPicoUsd === null ? null : Number(picoToUsdText(row.budgetPicoUsd)),
     budget_period: row.budgetPeriod,
     rpm: row.rpm,
     tpm: row.tpm,
     max_parallel: row.maxParallel,
     expires_at: iso(row.expiresAt),
     metadata: row.metadata ?? null,
+    has_webhook_secret: row.webhookSecret !== null,
     created_at: iso(row.createdAt)!,
     updated_at: iso(row.updatedAt)!,
     revoked_at: iso(row.revokedAt),
@@ -78,7 +82,8 @@ export async function createKey(deps: StoreAndClock, fields: KeyFields): Promise
     models: fields.models ?? null,
     prompts: fields.prompts ?? null,
     budgetPicoUsd: fields.budgetPicoUsd ?? null,
-    budgetPeriod: fields.budgetPeriod ?? null,
+    // A budget without a period is a monthly budget.
+    budgetPeriod: fields.budgetPeriod ?? (fields.budgetPicoUsd != null ? 'monthly' : null),
     rpm: fields.rpm ?? null,
     tpm: fields.tpm ?? null,
     maxParallel: fields.maxParallel ?? null,
@@ -99,6 +104,38 @@ export async function revokeKey(deps: StoreAndClock, id: string): Promise<ApiKey
   if (existing.revokedAt !== null) return existing
   const now = deps.clock.now()
   return updateKey(deps.store.db, id, { revokedAt: now, updatedAt: now })
+}
+
+/** Why a key cannot be changed: it does not exist, or it was revoked (revocation is final). */
+export type KeyChangeRefusal = 'not_found' | 'revoked'
+
+export type KeyChange<T> = { ok: true; value: T } | { ok: false; refusal: KeyChangeRefusal }
+
+async function liveKey(deps: StoreAndClock, id: string): Promise<KeyChange<ApiKeyRow>> {
+  const existing = await getKey(deps.store.db, id)
+  if (!existing) return { ok: false, refusal: 'not_found' }
+  if (existing.revokedAt !== null) return { ok: false, refusal: 'revoked' }
+  return { ok: true, value: existing }
+}
+
+/** Changes the given fields of a live key; a revoked key stays revoked and unchanged. */
+export async function updateKeyFields(deps: StoreAndClock, id: string, fields: Partial<KeyFields>): Promise<KeyChange<ApiKeyRow>> {
+  const found = await liveKey(deps, id)
+  if (!found.ok) return found
+  const patch: Partial<ApiKeyRow> = { ...fields, updatedAt: deps.clock.now() }
+  // A budget set on a key without a period is a monthly budget, as at creation.
+  if (fields.budgetPicoUsd != null && fields.budgetPeriod === undefined && found.value.budgetPeriod === null) patch.budgetPeriod = 'monthly'
+  const row = await updateKey(deps.store.db, id, patch)
+  return row ? { ok: true, value: row } : { ok: false, refusal: 'not_found' }
+}
+
+/** A new secret for the same key (same id, limits and history); the old secret stops matching at once. */
+export async function rotateKey(deps: StoreAndClock, id: string): Promise<KeyChange<{ row: ApiKeyRow; secret: string }>> {
+  const found = await liveKey(deps, id)
+  if (!found.ok) return found
+  const secret = generateSecretKey()
+  const row = await updateKey(deps.store.db, id, { keyHash: await hashKey(secret), keyPrefix: displayPrefix(secret), updatedAt: deps.clock.now() })
+  return row ? { ok: true, value: { row, secret } } : { ok: false, refusal: 'not_found' }
 }
 
 export { getKey, listKeys }

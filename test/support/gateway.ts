@@ -4,7 +4,7 @@ import { serve, type ServerType } from '@hono/node-server'
 import type { Hono } from 'hono'
 import type { AppEnv } from '../../src/app-env.js'
 import { createApp } from '../../src/app.js'
-import { assembleDeps } from '../../src/assemble.js'
+import { assembleDeps, type AssembleOptions } from '../../src/assemble.js'
 import type { Clock } from '../../src/clock.js'
 import { buildConfig, parseFileConfig, type Env } from '../../src/config.js'
 import type { AppDeps } from '../../src/deps.js'
@@ -24,6 +24,8 @@ export interface TestGatewayOptions {
   clock?: Clock
   /** Serve on a loopback port (for real clients); otherwise use `app.request`. */
   listen?: boolean
+  /** Extra dependencies for assembleDeps (a prompt catalog, the docs script). */
+  assemble?: Pick<AssembleOptions, 'prompts' | 'apiReferenceScript'>
 }
 
 export interface TestGateway {
@@ -44,7 +46,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const env: Env = { MANIFOLD_ADMIN_KEY: ADMIN_KEY, ...options.env }
   const config = buildConfig(env, parseFileConfig(options.file ?? {}, 'test'))
   const store = openSqliteStore({ path: ':memory:', migrationsFolder: MIGRATIONS })
-  const deps = assembleDeps({ config, store, log: silentLogger, adminKeyHash: await hashKey(ADMIN_KEY), clock: options.clock })
+  const deps = assembleDeps({ config, store, log: silentLogger, adminKeyHash: await hashKey(ADMIN_KEY), clock: options.clock, ...options.assemble })
   const app = createApp(deps)
 
   let server: ServerType | undefined

@@ -1,0 +1,163 @@
+import { z } from 'zod'
+import { chatRequestSchema } from '../openai/chat-request.js'
+
+/**
+ * The gateway's fixed surface for the OpenAPI document: every route the gateway serves besides the
+ * per-prompt operations (which openapi-document.ts generates from the catalog). Request schemas come
+ * from the zod schemas the routes validate with where one is exported; the rest describe the shapes
+ * the routes return.
+ */
+
+export type JsonObject = Record<string, unknown>
+
+const json = (schema: JsonObject) => ({ 'application/json': { schema } })
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
+const errorResponse = (description: string) => ({ description, content: json(ref('Error')) })
+
+/** The errors every authenticated operation can answer. */
+export const commonErrors = {
+  401: errorResponse('No key, or an unknown, revoked or expired key.'),
+  403: errorResponse('The key may not use this model, prompt or endpoint.'),
+  429: errorResponse('A rate limit or budget was reached.'),
+}
+
+function fromZod(schema: z.ZodType): JsonObject {
+  const { $schema: _dropped, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonObject
+  return rest
+}
+
+const sseDescription = 'Server-sent events, one JSON object per `data:` line, ending with `data: [DONE]`.'
+
+export function coreSchemas(): Record<string, JsonObject> {
+  return {
+    Error: {
+      type: 'object',
+      required: ['error'],
+      properties: {
+        error: {
+          type: 'object',
+          required: ['message', 'type'],
+          properties: {
+            message: { type: 'string' },
+            type: { type: 'string' },
+            param: { type: ['string', 'null'] },
+            code: { type: ['string', 'null'] },
+          },
+        },
+      },
+    },
+    ChatCompletionRequest: fromZod(chatRequestSchema),
+    ChatCompletion: {
+      type: 'object',
+      description: 'OpenAI\'s chat completion object, whichever provider answered.',
+      required: ['id', 'object', 'created', 'model', 'choices'],
+      properties: {
+        id: { type: 'string' },
+        object: { const: 'chat.completion' },
+        created: { type: 'integer' },
+        model: { type: 'string' },
+        choices: { type: 'array', items: { type: 'object' } },
+        usage: ref('Usage'),
+      },
+    },
+    Usage: {
+      type: 'object',
+      properties: {
+        prompt_tokens: { type: 'integer' },
+        completion_tokens: { type: 'integer' },
+        total_tokens: { type: 'integer' },
+      },
+    },
+    EmbeddingRequest: {
+      type: 'object',
+      required: ['model', 'input'],
+      properties: {
+        model: { type: 'string' },
+        input: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }, { type: 'array', items: { type: 'integer' } }, { type: 'array', items: { type: 'array', items: { type: 'integer' } } }] },
+        dimensions: { type: 'integer' },
+        encoding_format: { type: 'string', enum: ['float', 'base64'] },
+      },
+    },
+    EmbeddingList: { type: 'object', properties: { object: { const: 'list' }, data: { type: 'array', items: { type: 'object' } }, model: { type: 'string' }, usage: { type: 'object' } } },
+    ModelList: { type: 'object', properties: { object: { const: 'list' }, data: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, object: { const: 'model' }, created: { type: 'integer' }, owned_by: { type: 'string' } } } } } },
+    PromptList: { type: 'object', properties: { object: { const: 'list' }, data: { type: 'array', items: ref('PromptDescription') } } },
+    PromptDescription: {
+      type: 'object',
+      properties: {
+        object: { const: 'prompt' }, name: { type: 'string' }, version: { type: 'string' }, status: { type: 'string', enum: ['draft', 'published', 'deprecated', 'retired'] },
+        description: { type: 'string' }, model: { type: 'string' }, path: { type: 'string' },
+        input: { type: 'object', description: 'JSON Schema of the variables.' }, output: { type: ['object', 'null'], description: 'JSON Schema of the structured output, if any.' },
+        versions: { type: 'array', items: { type: 'object' } },
+      },
+    },
+    PromptResult: {
+      type: 'object',
+      required: ['id', 'prompt', 'version', 'model', 'output', 'usage', 'cost_usd'],
+      properties: {
+        id: { type: 'string' }, prompt: { type: 'string' }, version: { type: 'string' }, model: { type: 'string' },
+        output: { description: 'The text, or the parsed object when the prompt has an output schema.' },
+        usage: ref('Usage'), cost_usd: { type: ['number', 'null'] },
+        outputs: { type: 'array', description: 'Through a fan-out route: every target\'s answer, in target order.', items: { type: 'object', properties: { target: { type: ['string', 'null'] }, output: {} } } },
+      },
+    },
+    Job: { type: 'object', properties: { id: { type: 'string' }, object: { const: 'job' }, status: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed', 'canceled'] } } },
+    ApiKey: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' }, object: { const: 'api_key' }, name: { type: 'string' }, team: { type: ['string', 'null'] }, prefix: { type: 'string' },
+        models: { type: ['array', 'null'], items: { type: 'string' } }, prompts: { type: ['array', 'null'], items: { type: 'string' } },
+        budget_usd: { type: ['number', 'null'] }, rpm: { type: ['integer', 'null'] }, tpm: { type: ['integer', 'null'] },
+        expires_at: { type: ['string', 'null'] }, created_at: { type: 'string' }, revoked_at: { type: ['string', 'null'] },
+      },
+    },
+  }
+}
+
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } }
+const ok = (description: string, schema: JsonObject) => ({ description, content: json(schema) })
+
+/** The fixed operations, by path and method. */
+export function corePaths(): Record<string, JsonObject> {
+  const asyncHeader = { name: 'Prefer', in: 'header', required: false, schema: { type: 'string' }, description: '`respond-async` queues the call as a job (202 with Location: /v1/jobs/{id}).' }
+  return {
+    '/health': { get: { operationId: 'health', tags: ['Gateway'], summary: 'Liveness (no key needed)', security: [], responses: { 200: { description: 'The gateway is up.' } } } },
+    '/v1/chat/completions': {
+      post: {
+        operationId: 'createChatCompletion', tags: ['OpenAI-compatible'], summary: 'Chat completion through any provider, alias or route',
+        parameters: [asyncHeader, { name: 'x-manifold-route', in: 'header', required: false, schema: { type: 'string' }, description: 'A route as JSON, chosen per request.' }],
+        requestBody: { required: true, content: json(ref('ChatCompletionRequest')) },
+        responses: {
+          200: { description: 'The completion, or chunks when `stream` is true.', content: { ...json(ref('ChatCompletion')), 'text/event-stream': { schema: { type: 'string', description: sseDescription } } } },
+          202: ok('Queued as a job.', ref('Job')), 400: errorResponse('Invalid request.'), 404: errorResponse('Unknown model.'), ...commonErrors, 502: errorResponse('The upstream failed.'),
+        },
+      },
+    },
+    '/v1/embeddings': {
+      post: { operationId: 'createEmbedding', tags: ['OpenAI-compatible'], summary: 'Embeddings', requestBody: { required: true, content: json(ref('EmbeddingRequest')) }, responses: { 200: ok('The embeddings.', ref('EmbeddingList')), 400: errorResponse('Invalid request.'), ...commonErrors } },
+    },
+    '/v1/models': { get: { operationId: 'listModels', tags: ['OpenAI-compatible'], summary: 'Models, routes and aliases the key may use', responses: { 200: ok('The models.', ref('ModelList')), ...commonErrors } } },
+    '/v1/prompts': { get: { operationId: 'listPrompts', tags: ['Prompt APIs'], summary: 'Published prompt APIs with their input and output schemas', responses: { 200: ok('The prompt APIs.', ref('PromptList')), ...commonErrors } } },
+    '/v1/prompts/{name}': {
+      get: {
+        operationId: 'getPrompt', tags: ['Prompt APIs'], summary: 'One prompt API and its versions',
+        parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: ok('The prompt API.', ref('PromptDescription')), 404: errorResponse('Unknown prompt.'), 410: errorResponse('Retired.'), ...commonErrors },
+      },
+    },
+    '/v1/jobs': { get: { operationId: 'listJobs', tags: ['Jobs'], summary: 'The key\'s jobs', responses: { 200: ok('The jobs.', { type: 'object', properties: { object: { const: 'list' }, data: { type: 'array', items: ref('Job') } } }), ...commonErrors } } },
+    '/v1/jobs/{id}': {
+      get: { operationId: 'getJob', tags: ['Jobs'], summary: 'A job\'s status and result', parameters: [idParam], responses: { 200: ok('The job.', ref('Job')), 404: errorResponse('Unknown job.'), ...commonErrors } },
+      delete: { operationId: 'cancelJob', tags: ['Jobs'], summary: 'Cancel a job that has not finished', parameters: [idParam], responses: { 200: ok('The job.', ref('Job')), 404: errorResponse('Unknown job.'), ...commonErrors } },
+    },
+    '/admin/keys': {
+      get: { operationId: 'listKeys', tags: ['Admin'], summary: 'Virtual keys (admin key only)', responses: { 200: ok('The keys.', { type: 'object', properties: { object: { const: 'list' }, data: { type: 'array', items: ref('ApiKey') } } }), ...commonErrors } },
+      post: { operationId: 'createKey', tags: ['Admin'], summary: 'Issue a virtual key (the secret is returned once)', requestBody: { required: true, content: json({ type: 'object', required: ['name'], properties: { name: { type: 'string' } } }) }, responses: { 201: ok('The key, with its secret.', ref('ApiKey')), 400: errorResponse('Invalid request.'), ...commonErrors } },
+    },
+    '/admin/keys/{id}': {
+      get: { operationId: 'getKey', tags: ['Admin'], summary: 'One key', parameters: [idParam], responses: { 200: ok('The key.', ref('ApiKey')), 404: errorResponse('Unknown key.'), ...commonErrors } },
+      delete: { operationId: 'revokeKey', tags: ['Admin'], summary: 'Revoke a key', parameters: [idParam], responses: { 200: ok('The revoked key.', ref('ApiKey')), 404: errorResponse('Unknown key.'), ...commonErrors } },
+    },
+    '/admin/usage': { get: { operationId: 'usageReport', tags: ['Admin'], summary: 'Usage and cost report', parameters: ['from', 'to', 'group_by'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })), responses: { 200: ok('The report.', { type: 'object' }), ...commonErrors } } },
+    '/openapi.json': { get: { operationId: 'openapi', tags: ['Gateway'], summary: 'This document', responses: { 200: ok('OpenAPI 3.1.', { type: 'object' }), ...commonErrors } } },
+  }
+}

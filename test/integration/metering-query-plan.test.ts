@@ -1,0 +1,80 @@
+import Database from 'better-sqlite3'
+import { sql, type SQL } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { insertSyntheticUsage } from '../../bench/synthetic-usage.js'
+import { requestLog, requestLogStatement } from '../../src/metering/request-log.js'
+import { usageReport, usageReportSql, type UsageReportQuery } from '../../src/metering/usage-report.js'
+import type { Db } from '../../src/store/store.js'
+import { MIGRATIONS } from '../support/gateway.js'
+
+const END = Date.UTC(2026, 6, 1)
+const DAY = 86_400_000
+
+describe('a million usage rows: the report queries use the indexes', () => {
+  let client: Database.Database
+  let db: Db
+
+  beforeAll(() => {
+    client = new Database(':memory:')
+    const orm = drizzle(client)
+    migrate(orm, { migrationsFolder: MIGRATIONS })
+    db = orm as unknown as Db
+    insertSyntheticUsage(client, { rows: 1_000_000, end: END, days: 30 })
+  }, 600_000)
+  afterAll(() => {
+    client.close()
+  })
+
+  function planOf(query: SQL): string[] {
+    return drizzle(client).all<{ detail: string }>(sql`EXPLAIN QUERY PLAN ${query}`).map((r) => r.detail)
+  }
+
+  function reportPlan(query: Partial<UsageReportQuery>): string[] {
+    return planOf(usageReportSql({ from: END - DAY, to: END, groupBy: ['model'], ...query }))
+  }
+
+  /** No step reads the whole table: every access to usage goes through an index. */
+  function expectIndexed(plan: string[], index: string): void {
+    expect(plan.some((step) => step.includes(`INDEX ${index}`)), plan.join(' | ')).toBe(true)
+    expect(plan.filter((step) => /^SCAN usage$/.test(step) || /^SCAN usage /.test(step) && !step.includes('INDEX')), plan.join(' | ')).toEqual([])
+  }
+
+  it('has a million rows', () => {
+    expect(client.prepare('SELECT COUNT(*) AS n FROM usage').get()).toEqual({ n: 1_000_000 })
+  })
+
+  it('a time range reads the created_at index', () => {
+    expectIndexed(reportPlan({ groupBy: ['model'] }), 'usage_created_idx')
+    expectIndexed(reportPlan({ groupBy: ['team', 'day'] }), 'usage_created_idx')
+    expectIndexed(reportPlan({ groupBy: [] }), 'usage_created_idx')
+  })
+
+  it('a key or model filter reads its own index', () => {
+    expectIndexed(reportPlan({ keyId: 'key_7', from: END - 30 * DAY }), 'usage_key_created_idx')
+    expectIndexed(reportPlan({ model: 'openai/gpt-4o', groupBy: ['key'] }), 'usage_model_created_idx')
+  })
+
+  it('the request log pages from an index without sorting the table', () => {
+    const pages: Array<[Parameters<typeof requestLogStatement>[1], string]> = [
+      [{ limit: 100 }, 'usage_created_idx'],
+      [{ limit: 100, keyId: 'key_7', status: 'error' }, 'usage_key_created_idx'],
+      [{ limit: 100, model: 'openai/gpt-4o', cursor: `${END - DAY}-500000` }, 'usage_model_created_idx'],
+    ]
+    for (const [query, index] of pages) {
+      const { sql: text, params } = requestLogStatement(db, query).toSQL()
+      const plan = (client.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail)
+      expectIndexed(plan, index)
+      expect(plan.join(' | ')).not.toContain('TEMP B-TREE FOR ORDER BY')
+    }
+  })
+
+  it('answers on the million rows (sizes only; the timing is bench/usage-report.ts\'s job)', async () => {
+    const day = await usageReport(db, { from: END - DAY, to: END, groupBy: ['provider'] })
+    expect(day.map((r) => r.group.provider)).toEqual(['anthropic', 'gemini', 'groq', 'mistral', 'ollama', 'openai'])
+    const page = await requestLog(db, { limit: 50, keyId: 'key_7' })
+    expect(page.data).toHaveLength(50)
+    expect(page.has_more).toBe(true)
+  })
+})
