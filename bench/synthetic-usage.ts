@@ -1,4 +1,7 @@
 import type Database from 'better-sqlite3'
+import { drizzle } from 'drizzle-orm/better-sqlite3'
+import { rollUpStatements } from '../src/metering/usage-rollup.js'
+import type { Db } from '../src/store/store.js'
 
 /** A deterministic stream of numbers in [0, 1) (mulberry32), so every run inserts the same rows. */
 function seededRandom(seed: number): () => number {
@@ -29,13 +32,18 @@ export interface SyntheticUsageOptions {
 /**
  * Inserts `rows` usage rows straight through better-sqlite3: one prepared statement in one transaction,
  * with the usage indexes dropped during the load and rebuilt after from their own stored DDL (the schema's
- * exact indexes, built once instead of updated a million times).
+ * exact indexes, built once instead of updated a million times). Then rolls them up with the recorder's
+ * own statements (`rollUp: false` leaves them above the watermark, as rows some other writer added).
  */
-export function insertSyntheticUsage(client: Database.Database, options: SyntheticUsageOptions): void {
+export function insertSyntheticUsage(client: Database.Database, options: SyntheticUsageOptions & { rollUp?: boolean }): void {
   const indexes = client.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'usage' AND sql IS NOT NULL`).all() as Array<{ name: string; sql: string }>
   for (const index of indexes) client.exec(`DROP INDEX "${index.name}"`)
   insertRows(client, options)
   for (const index of indexes) client.exec(index.sql)
+  if (options.rollUp === false) return
+  // better-sqlite3's drizzle statements run synchronously; one transaction, as the recorder's batch.
+  const statements = rollUpStatements(drizzle(client) as unknown as Db) as unknown as Array<{ run(): unknown }>
+  client.transaction(() => { for (const statement of statements) statement.run() })()
 }
 
 function insertRows(client: Database.Database, options: SyntheticUsageOptions): void {

@@ -54,9 +54,12 @@ export async function runUsageCommand(args: string[], ctx: UsageCliContext): Pro
   for (const d of groupBy) {
     if (!(reportDimensions as string[]).includes(d)) throw new CliUsageError(`--by: '${d}' is not one of ${reportDimensions.join(', ')}`)
   }
-  const rows = await usageReport(ctx.store.db, {
+  const { data: rows, latency_percentiles: percentiles } = await usageReport(ctx.store.db, {
     from, to, groupBy: groupBy as ReportDimension[], keyId: flags.get('key'), team: flags.get('team'), model: flags.get('model'),
   })
   if (flags.has('json')) ctx.out(`${JSON.stringify(rows, null, 2)}\n`)
-  else ctx.out(renderUsageTable(groupBy as ReportDimension[], rows))
+  else {
+    ctx.out(renderUsageTable(groupBy as ReportDimension[], rows))
+    if (percentiles === 'histogram') ctx.out('p50/p95 from the hourly latency histograms: at most 25% above the exact value\n')
+  }
 }

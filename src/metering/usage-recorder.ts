@@ -1,6 +1,7 @@
 import { usage } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 import type { Logger } from '../log.js'
+import { rollUpStatements } from './usage-rollup.js'
 
 export type UsageRow = typeof usage.$inferInsert
 
@@ -95,7 +96,8 @@ export class UsageRecorder {
       const statements = []
       for (let i = 0; i < rows.length; i += perStatement) statements.push(db.insert(usage).values(rows.slice(i, i + perStatement)))
       const [first, ...rest] = statements
-      if (first) await this.options.store.batch([first, ...rest])
+      // The rollups move in the same transaction/batch as the rows: a failed write changes neither.
+      if (first) await this.options.store.batch([first, ...rest, ...rollUpStatements(db)])
     } catch (err) {
       this.buffer.unshift(...rows)
       this.options.log.error('usage write failed; will retry', { rows: rows.length, error: err instanceof Error ? err.message : String(err) })

@@ -1,35 +1,19 @@
-import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../store/store.js'
+import { ROLLUP_LATENCY_BOUNDS_MS } from '../store/schema.js'
+import { exactPercentilesSql, usageTotalsSql, type ReportDimension, type UsageReportQuery } from './usage-report-sql.js'
 import { picoToUsdText } from './usd.js'
 
-/** What a report can be grouped by, each with the SQL that computes it from a usage row. */
-const dimensionSql = {
-  key: sql.raw('key_id'),
-  team: sql.raw('team'),
-  model: sql.raw('model'),
-  provider: sql.raw('provider'),
-  route: sql.raw('route'),
-  prompt: sql.raw('prompt'),
-  day: sql.raw(`strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')`),
-  hour: sql.raw(`strftime('%Y-%m-%dT%H:00Z', created_at / 1000, 'unixepoch')`),
-} satisfies Record<string, SQL>
+export { reportDimensions, type ReportDimension, type UsageReportQuery } from './usage-report-sql.js'
 
-export type ReportDimension = keyof typeof dimensionSql
-export const reportDimensions = Object.keys(dimensionSql) as ReportDimension[]
-
-export interface UsageReportQuery {
-  /** Inclusive start and exclusive end, ms since the epoch. */
-  from: number
-  to: number
-  groupBy: ReportDimension[]
-  keyId?: string
-  team?: string
-  model?: string
-}
+/**
+ * Up to this many attempts in a report, p50/p95 are exact (ranked from the usage rows, a sort of that many
+ * rows); above it they are read from the rollups' latency histograms.
+ */
+export const EXACT_PERCENTILES_MAX_ATTEMPTS = 20_000
 
 export interface UsageReportRow {
   group: Partial<Record<ReportDimension, string | null>>
-  /** Calls (distinct request ids); a call that tried two models counts once in each model's group. */
+  /** Calls: attempts numbered 1, so a call counts once, in the group of its first attempt (its first model, key, hour…). */
   requests: number
   /** Upstream attempts (retries, fallbacks and fan-out targets each count). */
   attempts: number
@@ -49,7 +33,17 @@ export interface UsageReportRow {
   latency_p95_ms: number | null
 }
 
-interface RawRow {
+export interface UsageReport {
+  data: UsageReportRow[]
+  /**
+   * `exact`: nearest-rank percentiles of the attempts' latencies. `histogram`: the upper bound of the
+   * histogram bucket holding that rank, capped at the group's slowest attempt: never below the exact value,
+   * at most 25% above it (exact up to 4 ms; above 2^20 ms, the slowest attempt).
+   */
+  latency_percentiles: 'exact' | 'histogram'
+}
+
+interface TotalsRow {
   requests: number
   attempts: number
   errors: number
@@ -60,67 +54,49 @@ interface RawRow {
   reasoning_tokens: number
   cost_pico: string | null
   unknown_cost: number
+  latency_max: number | null
+  [column: `g${number}` | `h${number}`]: string | number | null
+}
+
+interface PercentileRow {
   p50: number | null
   p95: number | null
   [group: `g${number}`]: string | null
 }
 
-function whereOf(query: UsageReportQuery): SQL {
-  const conditions: SQL[] = [sql`created_at >= ${query.from}`, sql`created_at < ${query.to}`]
-  if (query.keyId !== undefined) conditions.push(sql`key_id = ${query.keyId}`)
-  if (query.team !== undefined) conditions.push(sql`team = ${query.team}`)
-  if (query.model !== undefined) conditions.push(sql`model = ${query.model}`)
-  return sql.join(conditions, sql` AND `)
+const groupKey = (row: { [group: `g${number}`]: unknown }, dims: number) => JSON.stringify(Array.from({ length: dims }, (_, i) => row[`g${i}`] ?? null))
+
+/** The nearest-rank percentile as the cumulative histogram places it (see UsageReport.latency_percentiles). */
+function fromHistogram(row: TotalsRow, percent: number): number | null {
+  if (row.latency_max === null || row.attempts === 0) return null
+  const rank = Math.ceil((row.attempts * percent) / 100)
+  for (let i = 0; i < ROLLUP_LATENCY_BOUNDS_MS.length; i++) {
+    if (Number(row[`h${i}`] ?? 0) >= rank) return Math.min(ROLLUP_LATENCY_BOUNDS_MS[i]!, row.latency_max)
+  }
+  return row.latency_max
 }
 
 /**
- * The report's one statement. The window functions rank each group's latencies once so p50 and p95 are
- * exact (nearest rank); the sums run in SQLite's 64-bit integers and the cost is read as text, so no
- * total is rounded on its way out. An errored attempt that used no tokens cost nothing and is not
- * counted as unknown.
+ * The report: sums from the rollups plus the usage rows at the range's partial-hour edges (exact), and
+ * p50/p95 exact for small reports and from the histograms for large ones.
  */
-export function usageReportSql(query: UsageReportQuery): SQL {
-  const dims = query.groupBy.map((d, i) => sql`${dimensionSql[d]} AS ${sql.raw(`g${i}`)}`)
-  const groupCols = query.groupBy.map((_, i) => sql.raw(`g${i}`))
-  // A window cannot name the select list's aliases: partition by the expressions themselves.
-  const dimExprs = query.groupBy.map((d) => dimensionSql[d])
-  const partition = dimExprs.length ? sql`PARTITION BY ${sql.join(dimExprs, sql`, `)}` : sql``
-  const groupBy = groupCols.length ? sql`GROUP BY ${sql.join(groupCols, sql`, `)}` : sql``
-  const selectDims = dims.length ? sql`${sql.join(dims, sql`, `)}, ` : sql``
-  const outerDims = groupCols.length ? sql`${sql.join(groupCols, sql`, `)}, ` : sql``
-  return sql`WITH ranked AS (
-    SELECT ${selectDims}request_id, outcome, prompt_tokens, cached_tokens, cache_write_tokens, completion_tokens,
-      reasoning_tokens, cost_pico_usd, latency_ms,
-      ROW_NUMBER() OVER (${partition} ORDER BY latency_ms) AS rn,
-      COUNT(*) OVER (${partition}) AS n
-    FROM usage WHERE ${whereOf(query)}
-  )
-  SELECT ${outerDims}
-    COUNT(DISTINCT request_id) AS requests,
-    COUNT(*) AS attempts,
-    SUM(outcome = 'error') AS errors,
-    SUM(prompt_tokens) AS input_tokens,
-    SUM(cached_tokens) AS cached_tokens,
-    SUM(cache_write_tokens) AS cache_write_tokens,
-    SUM(completion_tokens) AS output_tokens,
-    SUM(reasoning_tokens) AS reasoning_tokens,
-    CAST(SUM(cost_pico_usd) AS TEXT) AS cost_pico,
-    SUM(cost_pico_usd IS NULL AND (prompt_tokens > 0 OR completion_tokens > 0 OR outcome = 'success')) AS unknown_cost,
-    MIN(CASE WHEN rn * 100 >= n * 50 THEN latency_ms END) AS p50,
-    MIN(CASE WHEN rn * 100 >= n * 95 THEN latency_ms END) AS p95
-  FROM ranked ${groupBy}
-  ORDER BY ${groupCols.length ? sql`${sql.join(groupCols, sql`, `)}` : sql`1`}`
-}
-
-export async function usageReport(db: Db, query: UsageReportQuery): Promise<UsageReportRow[]> {
-  const rows = await db.all<RawRow>(usageReportSql(query))
-  return rows.filter((r) => r.attempts > 0).map((r) => {
+export async function usageReport(db: Db, query: UsageReportQuery, options: { exactPercentilesMaxAttempts?: number } = {}): Promise<UsageReport> {
+  const dims = query.groupBy.length
+  const totals = (await db.all<TotalsRow>(usageTotalsSql(query))).filter((r) => r.attempts > 0)
+  const attempts = totals.reduce((sum, r) => sum + r.attempts, 0)
+  const exact = attempts <= (options.exactPercentilesMaxAttempts ?? EXACT_PERCENTILES_MAX_ATTEMPTS)
+  const percentiles = new Map<string, PercentileRow>()
+  if (exact && attempts > 0) {
+    for (const p of await db.all<PercentileRow>(exactPercentilesSql(query))) percentiles.set(groupKey(p, dims), p)
+  }
+  const data = totals.map((r): UsageReportRow => {
     const group: Partial<Record<ReportDimension, string | null>> = {}
-    query.groupBy.forEach((d, i) => { group[d] = r[`g${i}`] ?? null })
+    query.groupBy.forEach((d, i) => { group[d] = (r[`g${i}`] as string | null) ?? null })
     const pico = r.cost_pico ?? '0'
+    const exactRow = percentiles.get(groupKey(r, dims))
     return {
       group,
-      requests: r.requests,
+      requests: r.requests ?? 0,
       attempts: r.attempts,
       errors: r.errors ?? 0,
       input_tokens: r.input_tokens ?? 0,
@@ -131,8 +107,9 @@ export async function usageReport(db: Db, query: UsageReportQuery): Promise<Usag
       cost_pico_usd: pico,
       cost_usd: Number(picoToUsdText(pico)),
       unknown_cost_attempts: r.unknown_cost ?? 0,
-      latency_p50_ms: r.p50,
-      latency_p95_ms: r.p95,
+      latency_p50_ms: exact ? exactRow?.p50 ?? null : fromHistogram(r, 50),
+      latency_p95_ms: exact ? exactRow?.p95 ?? null : fromHistogram(r, 95),
     }
   })
+  return { data, latency_percentiles: exact ? 'exact' : 'histogram' }
 }

@@ -114,6 +114,19 @@ export function coreSchemas(): Record<string, JsonObject> {
 }
 
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } }
+const nameParam = { name: 'name', in: 'path', required: true, schema: { type: 'string' } }
+
+function promptCall(operationId: string, summary: string, parameters: JsonObject[]): JsonObject {
+  return {
+    operationId, tags: ['Prompt APIs'], summary, parameters,
+    requestBody: { required: true, content: json({ type: 'object', description: 'The prompt\'s variables.' }) },
+    responses: {
+      200: { description: 'The answer (or a stream with `Accept: text/event-stream`).', content: { ...json(ref('PromptResult')), 'text/event-stream': { schema: { type: 'string' } } } },
+      400: errorResponse('Invalid input: `error.fields` lists every invalid field.'), 404: errorResponse('Unknown prompt or version.'),
+      410: errorResponse('A retired version; the message names its successor.'), ...commonErrors, 502: errorResponse('The upstream failed, or its answer did not match the output schema twice.'),
+    },
+  }
+}
 const ok = (description: string, schema: JsonObject) => ({ description, content: json(schema) })
 
 /** The fixed operations, by path and method. */
@@ -143,6 +156,10 @@ export function corePaths(): Record<string, JsonObject> {
         parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
         responses: { 200: ok('The prompt API.', ref('PromptDescription')), 404: errorResponse('Unknown prompt.'), 410: errorResponse('Retired.'), ...commonErrors },
       },
+      post: promptCall('callPrompt', 'Call any prompt API\'s latest published version (each has its own operation below, with its schemas)', [nameParam]),
+    },
+    '/v1/prompts/{name}/versions/{version}': {
+      post: promptCall('callPromptVersion', 'Call one version of a prompt API (deprecated versions answer with Deprecation, Sunset and Link headers)', [nameParam, { name: 'version', in: 'path', required: true, schema: { type: 'string' } }]),
     },
     '/v1/jobs': { get: { operationId: 'listJobs', tags: ['Jobs'], summary: 'The key\'s jobs', responses: { 200: ok('The jobs.', { type: 'object', properties: { object: { const: 'list' }, data: { type: 'array', items: ref('Job') } } }), ...commonErrors } } },
     '/v1/jobs/{id}': {
@@ -155,8 +172,15 @@ export function corePaths(): Record<string, JsonObject> {
     },
     '/admin/keys/{id}': {
       get: { operationId: 'getKey', tags: ['Admin'], summary: 'One key', parameters: [idParam], responses: { 200: ok('The key.', ref('ApiKey')), 404: errorResponse('Unknown key.'), ...commonErrors } },
+      patch: { operationId: 'updateKey', tags: ['Admin'], summary: 'Change a key\'s limits, scopes or metadata', parameters: [idParam], requestBody: { required: true, content: json({ type: 'object' }) }, responses: { 200: ok('The key.', ref('ApiKey')), 400: errorResponse('Invalid request.'), 404: errorResponse('Unknown key.'), ...commonErrors } },
       delete: { operationId: 'revokeKey', tags: ['Admin'], summary: 'Revoke a key', parameters: [idParam], responses: { 200: ok('The revoked key.', ref('ApiKey')), 404: errorResponse('Unknown key.'), ...commonErrors } },
     },
+    '/admin/keys/{id}/rotate': { post: { operationId: 'rotateKey', tags: ['Admin'], summary: 'Issue a new secret for a key (returned once)', parameters: [idParam], responses: { 200: ok('The key, with its new secret.', ref('ApiKey')), 404: errorResponse('Unknown key.'), ...commonErrors } } },
+    '/admin/prices': { get: { operationId: 'listPrices', tags: ['Admin'], summary: 'The price table in use', responses: { 200: ok('Prices per model.', { type: 'object' }), ...commonErrors } } },
+    '/admin/requests': { get: { operationId: 'listRequests', tags: ['Admin'], summary: 'The per-request log (paged, filterable)', parameters: ['key', 'model', 'status', 'from', 'to', 'cursor', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })), responses: { 200: ok('Requests.', { type: 'object' }), ...commonErrors } } },
+    '/health/targets': { get: { operationId: 'healthTargets', tags: ['Gateway'], summary: 'Each target\'s health and cooldown (admin key only)', responses: { 200: ok('The targets.', { type: 'object' }), ...commonErrors } } },
+    '/metrics': { get: { operationId: 'metrics', tags: ['Gateway'], summary: 'Prometheus metrics (admin key or the metrics token)', responses: { 200: { description: 'Prometheus text format.', content: { 'text/plain': { schema: { type: 'string' } } } }, ...commonErrors } } },
+    '/v1/ws': { get: { operationId: 'websocket', tags: ['Jobs'], summary: 'WebSocket: send chat or prompt calls, receive their chunks and results', responses: { 101: { description: 'Switching protocols.' }, ...commonErrors } } },
     '/admin/usage': { get: { operationId: 'usageReport', tags: ['Admin'], summary: 'Usage and cost report', parameters: ['from', 'to', 'group_by'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })), responses: { 200: ok('The report.', { type: 'object' }), ...commonErrors } } },
     '/openapi.json': { get: { operationId: 'openapi', tags: ['Gateway'], summary: 'This document', responses: { 200: ok('OpenAPI 3.1.', { type: 'object' }), ...commonErrors } } },
   }

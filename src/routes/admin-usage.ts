@@ -45,7 +45,7 @@ export function adminUsageRoutes(deps: AppDeps): Hono<AppEnv> {
     const from = instantParam('from', c.req.query('from'), now) ?? to - DEFAULT_SPAN_MS
     if (from >= to) throw invalidRequest(`Invalid value for 'from': it must be before 'to'.`, 'from')
     const groupBy = groupByParam(c.req.query('group_by'))
-    const data = await usageReport(deps.store.db, {
+    const report = await usageReport(deps.store.db, {
       from, to, groupBy,
       keyId: optional(c.req.query('key')), team: optional(c.req.query('team')), model: optional(c.req.query('model')),
     })
@@ -55,7 +55,8 @@ export function adminUsageRoutes(deps: AppDeps): Hono<AppEnv> {
       to: new Date(to).toISOString(),
       group_by: groupBy,
       price_table_date: deps.prices.takenOn,
-      data,
+      latency_percentiles: report.latency_percentiles,
+      data: report.data,
     })
   })
 

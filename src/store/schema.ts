@@ -1,4 +1,5 @@
 
+import { sql } from 'drizzle-orm'
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 /**
@@ -104,3 +105,55 @@ export const jobs = sqliteTable('jobs', {
   index('jobs_delivery_idx').on(t.deliveryState, t.nextDeliveryAt),
 ])
 
+
+// ── Usage rollups (issue 5, reports on a million rows) ─────────────────────────────────────────────────────
+// Exact integer sums of `usage` per UTC hour (and per UTC day) and per report dimension, kept in the same
+// transaction/batch that writes the usage rows (src/metering/usage-rollup.ts). The setting
+// `usage_rollup_through_id` names the last usage id the rollups hold.
+
+/**
+ * Upper bounds (ms, inclusive) of the latency histogram: 1, 2, 3, 4, then four buckets per doubling up to
+ * 2^20 ms (17.5 min). Each `lat_le_<bound>` column counts the attempts at or under its bound (cumulative).
+ */
+export const ROLLUP_LATENCY_BOUNDS_MS: readonly number[] = Object.freeze(
+  [1, 2, 3, 4, ...Array.from({ length: 18 }, (_, octave) => [1, 2, 3, 4].map((j) => 2 ** (octave + 2) * (4 + j) / 4)).flat()],
+)
+
+function rollupColumns() {
+  return {
+    /** The bucket's first instant (ms since the epoch, a whole UTC hour or day). */
+    bucketStart: integer('bucket_start').notNull(),
+    keyId: text('key_id'),
+    team: text('team'),
+    provider: text('provider'),
+    model: text('model'),
+    route: text('route'),
+    prompt: text('prompt'),
+    attempts: integer('attempts').notNull().default(0),
+    /** Calls: rows with attempt = 1, so a call counts once, in the group of its first attempt. */
+    requests: integer('requests').notNull().default(0),
+    errors: integer('errors').notNull().default(0),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    cachedTokens: integer('cached_tokens').notNull().default(0),
+    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    reasoningTokens: integer('reasoning_tokens').notNull().default(0),
+    /** The sum of the known costs; the unknown ones are counted in unknown_cost_attempts. */
+    costPicoUsd: integer('cost_pico_usd').notNull().default(0),
+    unknownCostAttempts: integer('unknown_cost_attempts').notNull().default(0),
+    latencyMaxMs: integer('latency_max_ms').notNull().default(0),
+    ...Object.fromEntries(ROLLUP_LATENCY_BOUNDS_MS.map((b) => [`latLe${b}`, integer(`lat_le_${b}`).notNull().default(0)])),
+  }
+}
+
+/** A null dimension is a group of its own: quote() maps null to NULL and 'x' to 'x' (quoted), so the key is unique and never null. */
+const rollupKey = (name: string) => sql.raw(`quote(${name})`)
+const rollupGroup = ['key_id', 'team', 'provider', 'model', 'route', 'prompt'].map(rollupKey)
+
+export const usageRollupHourly = sqliteTable('usage_rollup_hourly', rollupColumns(), (t) => [
+  uniqueIndex('usage_rollup_hourly_group_idx').on(t.bucketStart, ...rollupGroup),
+])
+
+export const usageRollupDaily = sqliteTable('usage_rollup_daily', rollupColumns(), (t) => [
+  uniqueIndex('usage_rollup_daily_group_idx').on(t.bucketStart, ...rollupGroup),
+])

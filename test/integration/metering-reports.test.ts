@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { usageReport } from '../../src/metering/usage-report.js'
 import { fixtureJson } from '../support/fixtures.js'
 import { METERING_T0, startMeteredGateway, type MeteredGateway } from '../support/metering-gateway.js'
 
@@ -66,8 +67,9 @@ describe('usage reports after a known set of calls', () => {
 
   it('group_by=key', async () => {
     const body = await report('group_by=key')
-    expect(body.data).toEqual([row({ key: a }, keyA), row({ key: b }, keyB)].sort((x, y) => String(x.group.key).localeCompare(String(y.group.key))))
-    expect(body).toMatchObject({ from: '2026-07-01T00:00:00.000Z', to: '2026-08-01T00:00:00.000Z', group_by: ['key'], price_table_date: '2026-07-24' })
+    // SQLite orders the random key ids bytewise (upper case first), which localeCompare would not.
+    expect(body.data).toEqual([row({ key: a }, keyA), row({ key: b }, keyB)].sort((x, y) => (String(x.group.key) < String(y.group.key) ? -1 : 1)))
+    expect(body).toMatchObject({ from: '2026-07-01T00:00:00.000Z', to: '2026-08-01T00:00:00.000Z', group_by: ['key'], price_table_date: '2026-07-24', latency_percentiles: 'exact' })
   })
 
   it('group_by=team', async () => {
@@ -100,6 +102,30 @@ describe('usage reports after a known set of calls', () => {
     expect((await report(`key=${b}`)).data).toEqual([row({}, keyB)])
     const narrow = await m.admin('GET', '/admin/usage?from=2026-07-24T13:00:00Z&to=2026-07-24T14:00:00Z')
     expect(((await narrow.json()) as { data: Array<{ requests: number }> }).data.map((r) => r.requests)).toEqual([1])
+  })
+
+  it('ragged edges: partial hours from the usage rows, whole hours from the rollups, the same exact sums', async () => {
+    // 12:15 on the 24th (the broken call at 12:30 is in the partial first hour) to 12:00:30 on the 25th
+    // (key B's first call at 12:00:00.200 in the partial last hour, its unpriced call at 12:01 outside).
+    const res = await m.admin('GET', '/admin/usage?from=2026-07-24T12:15:00Z&to=2026-07-25T12:00:30Z&group_by=model')
+    expect(((await res.json()) as { data: unknown[] }).data).toEqual([
+      row({ model: 'openai/broken' }, byModel[0][1]),
+      row({ model: 'openai/gpt-4.1-nano' }, { requests: 2, attempts: 2, errors: 0, input_tokens: 32, output_tokens: 726, cost_pico_usd: '293600000', cost_usd: 0.0002936, unknown_cost_attempts: 0, latency_p50_ms: 200, latency_p95_ms: 300 }),
+    ])
+  })
+
+  it('large reports read p50/p95 from the latency histograms: the bucket bound, capped at the slowest attempt', async () => {
+    const report = await usageReport(m.gw.deps.store.db, { from: Date.UTC(2026, 6, 1), to: Date.UTC(2026, 7, 1), groupBy: ['model'] }, { exactPercentilesMaxAttempts: 0 })
+    expect(report.latency_percentiles).toBe('histogram')
+    // gpt-4.1-nano took 100, 300 and 200 ms: rank 2 (200 ms) is in the bucket up to 224 ms, rank 3 (300 ms)
+    // in the one up to 320 ms, capped at the 300 ms of the slowest; single attempts read their own latency.
+    expect(report.data.map((r) => [r.group.model, r.latency_p50_ms, r.latency_p95_ms])).toEqual([
+      ['openai/broken', 10, 10], ['openai/gpt-4.1-nano', 224, 300], ['openai/unpriced-model', 50, 50],
+    ])
+    // The sums do not depend on how the percentiles are found.
+    const exact = await usageReport(m.gw.deps.store.db, { from: Date.UTC(2026, 6, 1), to: Date.UTC(2026, 7, 1), groupBy: ['model'] })
+    const sums = (rows: typeof exact.data) => rows.map(({ latency_p50_ms: _p50, latency_p95_ms: _p95, ...rest }) => rest)
+    expect(sums(report.data)).toEqual(sums(exact.data))
   })
 
   it('refuses a bad group_by or time, naming the parameter', async () => {

@@ -119,10 +119,13 @@ describe('the shipped prompt APIs through the gateway', () => {
   it('an answer that misses the schema is asked for once more, and both attempts are billed', async () => {
     const answers = ['{"label":"ecstatic","score":0.9}', '{"label":"positive","score":0.9}']
     upstream.setHandler(() => ({ json: completionWith(answers.shift()!) }))
-    const res = await post('/v1/prompts/sentiment', { text: 'Great.' })
+    const res = await post('/v1/prompts/sentiment', { text: 'Great.' }, { headers: { 'x-request-id': 'req-retry-1' } })
     expect(res.status).toBe(200)
     const body = await res.json() as Record<string, unknown>
     expect(body.output).toEqual({ label: 'positive', score: 0.9 })
+    await gw.deps.usage.flush()
+    const rows = (await gw.deps.store.db.select().from(usage)).filter((r) => r.requestId === 'req-retry-1')
+    expect(rows.map((r) => [r.prompt, r.promptVersion, r.outcome, r.costPicoUsd])).toEqual([['sentiment', '1', 'success', 742_000_000], ['sentiment', '1', 'success', 742_000_000]])
     expect(body.usage).toEqual({ prompt_tokens: 32, completion_tokens: 726, total_tokens: 758 })
     expect(body.cost_usd).toBe(2 * JSON_COST)
     expect(upstream.requests).toHaveLength(2)
