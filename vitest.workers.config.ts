@@ -5,6 +5,8 @@ import { defineProject } from 'vitest/config'
 declare module 'vitest' {
   export interface ProvidedContext {
     mockUpstreamUrl: string
+    callbackReceiverUrl: string
+    webhookSecret: string
   }
 }
 
@@ -18,6 +20,11 @@ export default defineProject({
           MANIFOLD_ADMIN_KEY: 'mk-workers-test-admin-key-0123456789abcdef',
           OPENAI_API_KEY: 'sk-upstream-secret',
           OPENAI_BASE_URL: `${inject('mockUpstreamUrl')}/v1`,
+          // Async jobs: callbacks to the loopback receiver from global-setup, retried quickly.
+          MANIFOLD_WEBHOOK_SECRET: inject('webhookSecret'),
+          MANIFOLD_CALLBACK_ALLOW: '127.0.0.1',
+          MANIFOLD_CALLBACK_RETRY_SCHEDULE: '50ms,50ms,50ms',
+          TEST_CALLBACK_RECEIVER_URL: inject('callbackReceiverUrl'),
           TEST_MIGRATIONS: await readD1Migrations(join(import.meta.dirname, 'migrations')),
         },
       },

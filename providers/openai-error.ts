@@ -1,6 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai'
 import { ProviderError, type ProviderErrorCode } from './types.js'
 import { retryAfterMsFromHeaders } from './retry-after.js'
+import { abortedError, connectionError, timeoutError, unexpectedError } from './transport-errors.js'
 
 function codeForStatus(status: number): ProviderErrorCode {
   if (status === 401) return 'authentication_error'
@@ -24,13 +25,13 @@ function upstreamMessage(err: APIError): string {
 export function mapOpenAIError(provider: string, err: unknown): ProviderError {
   if (err instanceof ProviderError) return err
   if (err instanceof APIUserAbortError) {
-    return new ProviderError({ provider, status: 499, code: 'aborted', message: 'request aborted', retryable: false })
+    return abortedError(provider)
   }
   if (err instanceof APIConnectionTimeoutError) {
-    return new ProviderError({ provider, status: 504, code: 'timeout', message: `${provider} timed out`, retryable: true })
+    return timeoutError(provider)
   }
   if (err instanceof APIConnectionError) {
-    return new ProviderError({ provider, status: 502, code: 'connection_error', message: `could not reach ${provider}`, retryable: true })
+    return connectionError(provider)
   }
   if (err instanceof APIError && typeof err.status === 'number') {
     const body: unknown = err.error
@@ -47,13 +48,7 @@ export function mapOpenAIError(provider: string, err: unknown): ProviderError {
     })
   }
   if (err instanceof Error && err.name === 'AbortError') {
-    return new ProviderError({ provider, status: 499, code: 'aborted', message: 'request aborted', retryable: false })
+    return abortedError(provider)
   }
-  return new ProviderError({
-    provider,
-    status: 502,
-    code: 'upstream_error',
-    message: `${provider}: ${err instanceof Error ? err.message : 'unexpected upstream failure'}`,
-    retryable: true,
-  })
+  return unexpectedError(provider, err)
 }

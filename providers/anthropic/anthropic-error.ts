@@ -1,6 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk'
 import { ProviderError, type ProviderErrorCode } from '../types.js'
 import { retryAfterMsFromHeaders } from '../retry-after.js'
+import { abortedError, connectionError, timeoutError, unexpectedError } from '../transport-errors.js'
 
 /** Anthropic's error body: `{"type": "error", "error": {"type": "overloaded_error", "message": "…"}}`. */
 interface AnthropicErrorBody {
@@ -49,13 +50,13 @@ function codeFor(status: number, message: string): ProviderErrorCode {
 export function mapAnthropicError(provider: string, err: unknown): ProviderError {
   if (err instanceof ProviderError) return err
   if (err instanceof APIUserAbortError) {
-    return new ProviderError({ provider, status: 499, code: 'aborted', message: 'request aborted', retryable: false })
+    return abortedError(provider)
   }
   if (err instanceof APIConnectionTimeoutError) {
-    return new ProviderError({ provider, status: 504, code: 'timeout', message: `${provider} timed out`, retryable: true })
+    return timeoutError(provider)
   }
   if (err instanceof APIConnectionError) {
-    return new ProviderError({ provider, status: 502, code: 'connection_error', message: `could not reach ${provider}`, retryable: true, cause: err })
+    return connectionError(provider, err)
   }
   if (err instanceof APIError) {
     const body = errorBodyOf(err.error)
@@ -71,13 +72,7 @@ export function mapAnthropicError(provider: string, err: unknown): ProviderError
     })
   }
   if (err instanceof Error && err.name === 'AbortError') {
-    return new ProviderError({ provider, status: 499, code: 'aborted', message: 'request aborted', retryable: false })
+    return abortedError(provider)
   }
-  return new ProviderError({
-    provider,
-    status: 502,
-    code: 'upstream_error',
-    message: `${provider}: ${err instanceof Error ? err.message : 'unexpected upstream failure'}`,
-    retryable: true,
-  })
+  return unexpectedError(provider, err)
 }

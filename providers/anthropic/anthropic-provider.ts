@@ -7,6 +7,7 @@ import { mapAnthropicError } from './anthropic-error.js'
 import { convertRequest } from './convert-request.js'
 import { convertMessage } from './convert-response.js'
 import { convertStream } from './convert-stream.js'
+import { abortedError } from '../transport-errors.js'
 
 export interface AnthropicProviderOptions {
   /** The name models are addressed by (`anthropic` in `anthropic/claude-sonnet-4-5`). */
@@ -73,7 +74,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
         throw mapError(err)
       }
       const truncated = () => ctx.signal.aborted
-        ? new ProviderError({ provider, status: 499, code: 'aborted', message: 'request aborted', retryable: false })
+        ? abortedError(provider)
         : new ProviderError({ provider, status: 502, code: 'upstream_error', message: `${provider}: the stream ended before the message did`, retryable: true })
       return primeStream(convertStream(events, { created: created(), jsonToolName, truncated }), mapError)
     },

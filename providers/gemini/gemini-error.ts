@@ -1,5 +1,6 @@
 import { ApiError } from '@google/genai'
 import { ProviderError, type ProviderErrorCode } from '../types.js'
+import { abortedError, connectionError, unexpectedError } from '../transport-errors.js'
 
 /** Gemini's error body: google.rpc.Status as JSON. `details` may hold a DebugInfo that echoes the key. */
 interface GeminiStatus {
@@ -70,17 +71,11 @@ export function mapGeminiError(provider: string, err: unknown): ProviderError {
     })
   }
   if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) {
-    return new ProviderError({ provider, status: 499, code: 'aborted', message: 'request aborted', retryable: false })
+    return abortedError(provider)
   }
   if (err instanceof TypeError) {
     // fetch rejects with a TypeError when the connection fails.
-    return new ProviderError({ provider, status: 502, code: 'connection_error', message: `could not reach ${provider}`, retryable: true })
+    return connectionError(provider)
   }
-  return new ProviderError({
-    provider,
-    status: 502,
-    code: 'upstream_error',
-    message: `${provider}: ${err instanceof Error ? err.message : 'unexpected upstream failure'}`,
-    retryable: true,
-  })
+  return unexpectedError(provider, err)
 }

@@ -8,6 +8,7 @@ import {
 } from '@mistralai/mistralai/models/errors'
 import { ProviderError, type ProviderErrorCode } from '../types.js'
 import { retryAfterMsFromHeaders } from '../retry-after.js'
+import { abortedError, connectionError, timeoutError, unexpectedError } from '../transport-errors.js'
 
 function codeForStatus(status: number, message: string): ProviderErrorCode {
   if (status === 401) return 'authentication_error'
@@ -50,13 +51,13 @@ export function mistralErrorMessage(body: string): string | undefined {
 export function mapMistralError(provider: string, err: unknown): ProviderError {
   if (err instanceof ProviderError) return err
   if (err instanceof RequestAbortedError || (err instanceof Error && err.name === 'AbortError')) {
-    return new ProviderError({ provider, status: 499, code: 'aborted', message: 'request aborted', retryable: false, cause: err })
+    return abortedError(provider, err)
   }
   if (err instanceof RequestTimeoutError) {
-    return new ProviderError({ provider, status: 504, code: 'timeout', message: `${provider} timed out`, retryable: true })
+    return timeoutError(provider)
   }
   if (err instanceof ConnectionError) {
-    return new ProviderError({ provider, status: 502, code: 'connection_error', message: `could not reach ${provider}`, retryable: true })
+    return connectionError(provider)
   }
   if (err instanceof SDKValidationError) {
     // Our own request failed the SDK's schema: the caller sent something Mistral cannot take.
@@ -76,8 +77,5 @@ export function mapMistralError(provider: string, err: unknown): ProviderError {
       retryAfterMs: retryAfterMsFromHeaders(err.headers),
     })
   }
-  return new ProviderError({
-    provider, status: 502, code: 'upstream_error', retryable: true,
-    message: `${provider}: ${err instanceof Error ? err.message : 'unexpected upstream failure'}`,
-  })
+  return unexpectedError(provider, err)
 }

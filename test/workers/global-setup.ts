@@ -1,6 +1,10 @@
 import type { TestProject } from 'vitest/node'
 import { fixtureJson, fixtureText } from '../support/fixtures.js'
 import { sseFromChunkLines, sseFromRaw, startMockUpstream } from '../support/mock-upstream.js'
+import { startWorkersCallbackReceiver } from '../support/workers-callback-receiver.js'
+
+/** The gateway's MANIFOLD_WEBHOOK_SECRET in the Workers tests; the receiver verifies with it in Node. */
+const WEBHOOK_SECRET = `whsec_${Buffer.from('manifold-workers-webhook-secret!').toString('base64')}`
 
 /**
  * A mock OpenAI on loopback, in Node, for the tests that run inside workerd: the model name picks the
@@ -10,10 +14,18 @@ export default async function setup(project: TestProject) {
   const upstream = await startMockUpstream((req) => {
     const body = req.body as { model?: string; stream?: boolean }
     if (body.model === 'tool-call') return { sse: sseFromRaw(fixtureText('openai/python-stream-tool-call-get-weather.sse')) }
+    // A job's call that never answers: the cancel test needs it to stay running.
+    if (body.model === 'hang') return { hang: true }
     if (body.model === 'broken') return { status: 429, headers: { 'retry-after': '7' }, json: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } } }
     if (body.stream) return { sse: sseFromChunkLines(fixtureText('openai/vercel-openai-text.chunks.txt')) }
     return { json: fixtureJson('openai/vercel-openai-text.json') }
   })
+  const receiver = await startWorkersCallbackReceiver(WEBHOOK_SECRET)
   project.provide('mockUpstreamUrl', upstream.url)
-  return () => upstream.close()
+  project.provide('callbackReceiverUrl', receiver.url)
+  project.provide('webhookSecret', WEBHOOK_SECRET)
+  return async () => {
+    await upstream.close()
+    await receiver.close()
+  }
 }
