@@ -1,6 +1,4 @@
-import { createAnthropicProvider } from './anthropic/index.js'
-import { createGeminiProvider } from './gemini/index.js'
-import { createMistralProvider } from './mistral/index.js'
+import { lazyProvider } from './lazy-provider.js'
 import { createOpenAICompatibleProvider } from './openai-compatible.js'
 import { createOpenAIProvider } from './openai.js'
 import type { Provider } from './types.js'
@@ -31,12 +29,24 @@ export function createProvider(spec: ProviderSpec): Provider {
   switch (spec.type) {
     case 'openai':
       return createOpenAIProvider({ id: spec.name, models: spec.models })
+    // Loaded on first use: each SDK costs memory and start-up time that an unused provider should not.
     case 'anthropic':
-      return createAnthropicProvider({ id: spec.name, models: spec.models, dropUnsupportedParams: spec.dropUnsupportedParams, maxOutputTokens: spec.maxOutputTokens })
+      return lazyProvider({
+        id: spec.name, type: 'anthropic', embeds: false,
+        load: async () => (await import('./anthropic/index.js')).createAnthropicProvider({
+          id: spec.name, models: spec.models, dropUnsupportedParams: spec.dropUnsupportedParams, maxOutputTokens: spec.maxOutputTokens,
+        }),
+      })
     case 'gemini':
-      return createGeminiProvider({ id: spec.name, models: spec.models, dropUnsupportedParams: spec.dropUnsupportedParams })
+      return lazyProvider({
+        id: spec.name, type: 'gemini', embeds: true,
+        load: async () => (await import('./gemini/index.js')).createGeminiProvider({ id: spec.name, models: spec.models, dropUnsupportedParams: spec.dropUnsupportedParams }),
+      })
     case 'mistral':
-      return createMistralProvider({ id: spec.name, models: spec.models, dropUnsupportedParams: spec.dropUnsupportedParams })
+      return lazyProvider({
+        id: spec.name, type: 'mistral', embeds: true,
+        load: async () => (await import('./mistral/index.js')).createMistralProvider({ id: spec.name, models: spec.models, dropUnsupportedParams: spec.dropUnsupportedParams }),
+      })
     case 'openai-compatible':
       return createOpenAICompatibleProvider({ id: spec.name, models: spec.models })
     default:

@@ -1,9 +1,8 @@
-import { usage } from '../store/schema.js'
-import type { Store } from '../store/store.js'
+import type { BatchStatement, Store, UsageInsert } from '../store/store.js'
 import type { Logger } from '../log.js'
 import { rollUpStatements } from './usage-rollup.js'
 
-export type UsageRow = typeof usage.$inferInsert
+export type UsageRow = UsageInsert
 
 export interface UsageRecorderOptions {
   store: Store
@@ -27,10 +26,11 @@ export class UsageRecorder {
   private flushing: Promise<void> | undefined
   private readonly listeners: Array<(row: UsageRow) => void> = []
   private readonly writtenListeners: Array<(rows: readonly UsageRow[]) => void> = []
-  private readonly columns: number
+  /** Built once: their SQL never changes, so the SQLite store prepares them once. */
+  private readonly rollUps: BatchStatement[]
 
   constructor(private readonly options: UsageRecorderOptions) {
-    this.columns = Object.keys(usage).length
+    this.rollUps = rollUpStatements(options.store.db)
     if (options.onRecord) this.listeners.push(options.onRecord)
   }
 
@@ -90,14 +90,9 @@ export class UsageRecorder {
 
   private async writeBuffered(): Promise<void> {
     const rows = this.buffer.splice(0, this.options.maxBatch ?? 5_000)
-    const perStatement = Math.max(1, Math.floor(this.options.store.maxParams / this.columns))
     try {
-      const { db } = this.options.store
-      const statements = []
-      for (let i = 0; i < rows.length; i += perStatement) statements.push(db.insert(usage).values(rows.slice(i, i + perStatement)))
-      const [first, ...rest] = statements
       // The rollups move in the same transaction/batch as the rows: a failed write changes neither.
-      if (first) await this.options.store.batch([first, ...rest, ...rollUpStatements(db)])
+      if (rows.length > 0) await this.options.store.writeUsage(rows, this.rollUps)
     } catch (err) {
       this.buffer.unshift(...rows)
       this.options.log.error('usage write failed; will retry', { rows: rows.length, error: err instanceof Error ? err.message : String(err) })

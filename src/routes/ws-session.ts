@@ -45,6 +45,7 @@ function addUsage(total: Usage, usage: Usage): Usage {
 
 export class WsSession {
   private readonly inFlight = new Map<string, AbortController>()
+  private readonly runs = new Set<Promise<void>>()
   private closed = false
 
   constructor(private readonly options: WsSessionOptions) {}
@@ -82,13 +83,18 @@ export class WsSession {
       return
     }
     this.inFlight.set(frame.id, controller)
-    void this.run(frame.id, request, frame, controller.signal).finally(() => this.inFlight.delete(frame.id))
+    const run: Promise<void> = this.run(frame.id, request, frame, controller.signal).finally(() => {
+      this.inFlight.delete(frame.id)
+      this.runs.delete(run)
+    })
+    this.runs.add(run)
   }
 
-  /** The socket closed: every call still running is aborted. */
-  close(): void {
+  /** The socket closed: every call still running is aborted; resolves when they have all ended (their usage recorded). */
+  close(): Promise<void> {
     this.closed = true
     for (const controller of this.inFlight.values()) controller.abort()
+    return Promise.allSettled([...this.runs]).then(() => undefined)
   }
 
   private idOf(data: unknown): string | null {

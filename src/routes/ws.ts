@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import type { WSContext } from 'hono/ws'
 import type { AppEnv } from '../app-env.js'
 import type { AppDeps } from '../deps.js'
@@ -30,6 +30,34 @@ export function selectProtocol(offered: Iterable<string>): string | false {
   return false
 }
 
+/**
+ * Completes the closing handshake the client started. workerd without the `web_socket_auto_reply_to_close`
+ * flag (default from compatibility date 2026-04-07) waits for the server's own close frame and otherwise
+ * cancels the upgrade request as hung; on Node the socket is already closed by now and this does nothing.
+ */
+function answerClose(ws: WSContext): void {
+  if (ws.readyState === 3) return
+  try {
+    ws.close(1000)
+  } catch {
+    // Already closed from this side.
+  }
+}
+
+/**
+ * Workers' waitUntil for the upgrade request, or undefined on Node (hono's getter throws without an
+ * ExecutionContext). Once the socket has closed, workerd ends the request and drops its timers, so the
+ * usage buffer's timed flush would never run.
+ */
+function waitUntilOf(c: Context<AppEnv>): ((work: Promise<unknown>) => void) | undefined {
+  try {
+    const ctx = c.executionCtx
+    return (work) => ctx.waitUntil(work)
+  } catch {
+    return undefined
+  }
+}
+
 /** GET /v1/ws: the WebSocket endpoint; the upgrade passed the auth middleware like any request. */
 export function wsRoutes(deps: AppDeps, call: AppCall): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
@@ -42,6 +70,12 @@ export function wsRoutes(deps: AppDeps, call: AppCall): Hono<AppEnv> {
       throw new GatewayError(501, 'WebSockets are not available in this runtime.', { type: 'server_error', code: 'websocket_unavailable' })
     }
     let session: WsSession | undefined
+    const waitUntil = waitUntilOf(c)
+    /** Ends the session; on Workers the request stays alive until its calls have ended and their usage rows are written. */
+    const endSession = () => {
+      const ended = session?.close()
+      if (ended && waitUntil) waitUntil(ended.then(() => deps.usage.flush()))
+    }
     // Workers' adapter never calls onOpen, so the session starts with whichever event comes first.
     const sessionFor = (ws: WSContext) =>
       (session ??= new WsSession({ deps, call, principal: c.get('principal'), send: (text) => ws.send(text) }))
@@ -52,11 +86,12 @@ export function wsRoutes(deps: AppDeps, call: AppCall): Hono<AppEnv> {
       onMessage(event, ws) {
         sessionFor(ws).receive(event.data)
       },
-      onClose() {
-        session?.close()
+      onClose(_event, ws) {
+        endSession()
+        answerClose(ws)
       },
       onError() {
-        session?.close()
+        endSession()
       },
     })
     // Workers hand the 101 back as is; Node's ws server picks the protocol itself (selectProtocol in node.ts).

@@ -2,6 +2,8 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core'
 import type * as schema from './schema.js'
 
+export type UsageInsert = (typeof schema.usage)['$inferInsert']
+
 /**
  * The database as both runtimes see it. better-sqlite3 runs queries synchronously and D1 asynchronously;
  * drizzle's queries are awaitable in both, so the rest of the code awaits and never cares which it is.
@@ -14,6 +16,11 @@ export interface Store {
   db: Db
   /** Runs the statements atomically: one transaction on SQLite, one batch on D1 (which has no interactive transactions). */
   batch(statements: [BatchStatement, ...BatchStatement[]]): Promise<void>
+  /**
+   * The metering write path: inserts usage rows, then runs `after`, all atomically. SQLite runs one prepared
+   * insert per row (no SQL is built per flush); D1 batches multi-row inserts within its parameter limit.
+   */
+  writeUsage(rows: readonly UsageInsert[], after: readonly BatchStatement[]): Promise<void>
   /** Largest number of bound parameters one statement may carry (D1: 100). */
   maxParams: number
   close(): Promise<void>

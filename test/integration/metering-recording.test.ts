@@ -14,15 +14,15 @@ describe('recording never fails the call and loses nothing', () => {
 
   it('a store whose writes fail twice (locked database, full disk): calls succeed, every row lands later', async () => {
     const store = m.gw.deps.store
-    const realBatch = store.batch.bind(store)
+    const realWrite = store.writeUsage.bind(store)
     let failures = 0
-    store.batch = (async (statements: Parameters<Store['batch']>[0]) => {
+    store.writeUsage = (async (...args: Parameters<Store['writeUsage']>) => {
       if (failures < 2) {
         failures++
         throw new Error('SQLITE_BUSY: database is locked')
       }
-      return realBatch(statements)
-    }) as Store['batch']
+      return realWrite(...args)
+    }) as Store['writeUsage']
 
     const statuses = []
     for (let i = 0; i < 3; i++) statuses.push((await m.chat(m.gw.adminKey)).status)

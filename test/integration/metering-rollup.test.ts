@@ -9,6 +9,7 @@ import { usageReport } from '../../src/metering/usage-report.js'
 import * as schema from '../../src/store/schema.js'
 import type { BatchStatement, Db, Store } from '../../src/store/store.js'
 import { MIGRATIONS } from '../support/gateway.js'
+import { chunkedUsageInserts } from '../../src/store/usage-inserts.js'
 
 const T0 = Date.UTC(2026, 6, 24, 11, 58)
 const MINUTE = 60_000
@@ -35,6 +36,10 @@ function failingStore() {
         return
       }
       runAll(statements)
+    },
+    async writeUsage(rows, after) {
+      // Through batch(), so a write can be made to fail after its own statements ran.
+      await store.batch([...chunkedUsageInserts(db, rows, 100), ...after] as [BatchStatement, ...BatchStatement[]])
     },
     async close() { client.close() },
   }
