@@ -1,37 +1,15 @@
-import { exports } from 'cloudflare:workers'
-import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import recorded from '../fixtures/openai/vercel-openai-text.json' with { type: 'json' }
 import recordedChunks from '../fixtures/openai/vercel-openai-text.chunks.txt?raw'
+import { call, createKey as createHarnessKey, usageRows } from './worker-harness.js'
 
-const ADMIN = 'mk-workers-test-admin-key-0123456789abcdef'
-const bindings = env as unknown as { DB: D1Database }
-const worker = (exports as unknown as { default: { fetch(req: Request): Promise<Response> } }).default
-
-function call(path: string, init: RequestInit & { key?: string } = {}): Promise<Response> {
-  const headers = new Headers(init.headers)
-  if (init.key !== undefined) headers.set('authorization', `Bearer ${init.key}`)
-  return worker.fetch(new Request(`http://gateway${path}`, { ...init, headers }))
-}
 
 async function createKey(): Promise<string> {
-  const res = await call('/admin/keys', { method: 'POST', key: ADMIN, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'workers' }) })
-  expect(res.status).toBe(201)
-  return ((await res.json()) as { key: string }).key
+  return (await createHarnessKey('workers')).key
 }
 
 const chatBody = (extra: Record<string, unknown> = {}) =>
   JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }], ...extra })
-
-/** Usage rows are written after the response (waitUntil): poll D1 a bounded number of times. */
-async function usageRows(requestId: string): Promise<Array<Record<string, unknown>>> {
-  for (let i = 0; i < 50; i++) {
-    const { results } = await bindings.DB.prepare('SELECT * FROM usage WHERE request_id = ?').bind(requestId).all()
-    if (results.length > 0) return results
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-  return []
-}
 
 describe('the gateway on workerd with D1', () => {
   it('answers health without a key and refuses chat without one', async () => {

@@ -1,9 +1,9 @@
-import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { insertJob } from '../../src/jobs/job-repo.js'
 import type { JobView } from '../../src/jobs/job-view.js'
 import { openD1Store } from '../../src/store/d1.js'
 import recorded from '../fixtures/openai/vercel-openai-text.json' with { type: 'json' }
+import { ADMIN, bindings, call, createKey as createHarnessKey, usageRows, worker } from './worker-harness.js'
 
 /**
  * Issue 8 on workerd: jobs accepted through the Workers entry travel as Cloudflare Queues messages
@@ -11,11 +11,6 @@ import recorded from '../fixtures/openai/vercel-openai-text.json' with { type: '
  * D1 as the truth. Callbacks go to a loopback receiver in Node that verifies them with `standardwebhooks`.
  */
 
-const ADMIN = 'mk-workers-test-admin-key-0123456789abcdef'
-const bindings = env as unknown as { DB: D1Database; TEST_CALLBACK_RECEIVER_URL: string }
-const worker = (exports as unknown as {
-  default: { fetch(req: Request): Promise<Response>; scheduled(options?: { cron?: string }): Promise<unknown> }
-}).default
 
 interface ReceivedCallback {
   webhook_id: string | null
@@ -24,16 +19,8 @@ interface ReceivedCallback {
   payload: { type: string; data: JobView }
 }
 
-function call(path: string, init: RequestInit & { key?: string } = {}): Promise<Response> {
-  const headers = new Headers(init.headers)
-  if (init.key !== undefined) headers.set('authorization', `Bearer ${init.key}`)
-  return worker.fetch(new Request(`http://gateway${path}`, { ...init, headers }))
-}
-
 async function createKey(): Promise<string> {
-  const res = await call('/admin/keys', { method: 'POST', key: ADMIN, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'workers-jobs' }) })
-  expect(res.status).toBe(201)
-  return ((await res.json()) as { key: string }).key
+  return (await createHarnessKey('workers-jobs')).key
 }
 
 const chatBody = (model = 'openai/gpt-4o-mini') => JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello' }] })
@@ -76,15 +63,6 @@ async function received(tag: string, count: number): Promise<ReceivedCallback[]>
     await pause()
   }
   throw new Error(`the receiver saw ${seen.length} deliveries for ${tag}, expected ${count}`)
-}
-
-async function usageRows(requestId: string): Promise<Array<Record<string, unknown>>> {
-  for (let i = 0; i < 400; i++) {
-    const { results } = await bindings.DB.prepare('SELECT * FROM usage WHERE request_id = ?').bind(requestId).all()
-    if (results.length > 0) return results
-    await pause()
-  }
-  return []
 }
 
 describe('async jobs on workerd (Cloudflare Queues + D1)', () => {

@@ -1,26 +1,9 @@
-import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import recorded from '../fixtures/openai/vercel-openai-text.json' with { type: 'json' }
+import { ADMIN, call as callWorker, usageRows, worker } from './worker-harness.js'
 
-const ADMIN = 'mk-workers-test-admin-key-0123456789abcdef'
-const bindings = env as unknown as { DB: D1Database }
-const worker = (exports as unknown as { default: { fetch(req: Request): Promise<Response> } }).default
 
-function call(path: string, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers)
-  headers.set('authorization', `Bearer ${ADMIN}`)
-  return worker.fetch(new Request(`http://gateway${path}`, { ...init, headers }))
-}
-
-/** Usage rows are written after the response (waitUntil): poll D1 a bounded number of times. */
-async function usageRows(requestId: string): Promise<Array<Record<string, unknown>>> {
-  for (let i = 0; i < 50; i++) {
-    const { results } = await bindings.DB.prepare('SELECT * FROM usage WHERE request_id = ?').bind(requestId).all()
-    if (results.length > 0) return results
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-  return []
-}
+const call = (path: string, init: RequestInit = {}) => callWorker(path, { ...init, key: ADMIN })
 
 describe('prompt APIs on workerd (bundled at build time)', () => {
   it('lists the same published prompt APIs as Node', async () => {

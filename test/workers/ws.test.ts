@@ -1,12 +1,9 @@
-import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import recordedChunks from '../fixtures/openai/vercel-openai-text.chunks.txt?raw'
+import { bindings, createKey as createHarnessKey, worker } from './worker-harness.js'
 
 /** Issue 8's WebSocket endpoint on workerd: hono's Workers upgrade helper, the same session code as Node. */
 
-const ADMIN = 'mk-workers-test-admin-key-0123456789abcdef'
-const bindings = env as unknown as { DB: D1Database }
-const worker = (exports as unknown as { default: { fetch(req: Request): Promise<Response> } }).default
 
 interface Frame {
   id: string | null
@@ -17,13 +14,7 @@ interface Frame {
   error?: { message: string; type: string; param: string | null; code: string | null }
 }
 
-async function createKey(): Promise<{ id: string; key: string }> {
-  const res = await worker.fetch(new Request('http://gateway/admin/keys', {
-    method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'workers-ws' }),
-  }))
-  expect(res.status).toBe(201)
-  return (await res.json()) as { id: string; key: string }
-}
+const createKey = () => createHarnessKey('workers-ws')
 
 /** A key's usage rows in D1, once there are `count` (bounded polling: they are written after the call). */
 async function usageOf(keyId: string, count: number): Promise<Array<Record<string, unknown>>> {
