@@ -36,10 +36,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const plan = usageInsertPlan()
   const insertUsage = client.prepare(`INSERT INTO usage (${plan.columns.map((c) => `"${c}"`).join(', ')}) VALUES (${plan.columns.map(() => '?').join(', ')})`)
   const preparedByText = new Map<string, Database.Statement>()
+  // The recorder passes the same statement objects on every flush: compile each once.
+  const compiledByStatement = new WeakMap<object, { sql: string; params: unknown[] }>()
   const writeUsage = client.transaction((rows: readonly UsageInsert[], after: readonly BatchStatement[]) => {
     for (const row of rows) insertUsage.run(plan.values(row))
     for (const statement of after) {
-      const { sql, params } = (statement as unknown as CompilableQuery).toSQL()
+      let compiled = compiledByStatement.get(statement)
+      if (!compiled) {
+        compiled = (statement as unknown as CompilableQuery).toSQL()
+        compiledByStatement.set(statement, compiled)
+      }
+      const { sql, params } = compiled
       let prepared = preparedByText.get(sql)
       if (!prepared) {
         prepared = client.prepare(sql)
