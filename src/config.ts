@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isWebhookSecret } from './jobs/webhook-signature.js'
 
 /** Everything configurable. Environment variables fill the common fields; the JSON file the rest. */
 
@@ -156,6 +157,16 @@ export function parseDurationList(name: string, raw: string): number[] {
   })
 }
 
+/** MANIFOLD_WEBHOOK_SECRET must be a Standard Webhooks secret, or every callback would fail to sign later. */
+function webhookSecretFromEnv(env: Env): string | undefined {
+  const secret = env.MANIFOLD_WEBHOOK_SECRET
+  if (!secret) return undefined
+  if (!secret.startsWith('whsec_') || !isWebhookSecret(secret)) {
+    throw new ConfigError('MANIFOLD_WEBHOOK_SECRET: expected whsec_ followed by the base64 of at least 24 bytes')
+  }
+  return secret
+}
+
 /** Formats a zod issue path as `routes.duo.targets[0]`. */
 function fieldName(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), '')
@@ -216,7 +227,7 @@ export function buildConfig(env: Env, file: FileConfig = parseFileConfig({}, 'de
     bodyLimitBytes: intFromEnv(env, 'MANIFOLD_BODY_LIMIT', file.body_limit_bytes ?? 32 * 1024 * 1024, 1024, 1024 ** 3),
     usageFlushMs: file.usage_flush_ms ?? 100,
     promptsDir: env.MANIFOLD_PROMPTS_DIR || file.prompts_dir || './prompts',
-    webhookSecret: env.MANIFOLD_WEBHOOK_SECRET || undefined,
+    webhookSecret: webhookSecretFromEnv(env),
     callbackRetrySchedule: parseDurationList('MANIFOLD_CALLBACK_RETRY_SCHEDULE', env.MANIFOLD_CALLBACK_RETRY_SCHEDULE || '5s,5m,30m,2h,5h,10h,10h'),
     callbackAllow: (env.MANIFOLD_CALLBACK_ALLOW ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     metricsToken: env.MANIFOLD_METRICS_TOKEN || undefined,

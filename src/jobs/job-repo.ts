@@ -11,7 +11,6 @@ import type { Db } from '../store/store.js'
 export type JobRow = typeof jobs.$inferSelect
 export type NewJobRow = typeof jobs.$inferInsert
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled'
-export type DeliveryState = 'none' | 'pending' | 'delivering' | 'delivered' | 'failed'
 
 /** The call a job replays: exactly what the direct call carried, minus its credentials. */
 export interface StoredCall {
@@ -20,8 +19,6 @@ export interface StoredCall {
   headers: Record<string, string>
   body: string
 }
-
-export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'canceled']
 
 export async function insertJob(db: Db, row: NewJobRow): Promise<void> {
   await db.insert(jobs).values(row)

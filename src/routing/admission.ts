@@ -48,14 +48,3 @@ export function assertPromptAllowed(principal: Principal, prompt: AdmissionReque
     type: 'permission_error', code: 'prompt_not_allowed', param: null,
   })
 }
-
-const noHeaders: Record<string, string> = {}
-
-/** Scope checks only (tests, tools); the gateway runs keyAdmission (src/metering/key-admission.ts). */
-export const scopeOnlyAdmission: Admission = {
-  async admit(request) {
-    assertModelAllowed(request.principal, request.requested, request.route)
-    assertPromptAllowed(request.principal, request.prompt)
-    return { headers: noHeaders, release() {} }
-  },
-}

@@ -30,7 +30,6 @@ export const keyCreateSchema = z.object({
 
 export const keyUpdateSchema = keyCreateSchema.partial().strict()
 
-export type KeyCreateInput = z.infer<typeof keyCreateSchema>
 export type KeyUpdateInput = z.infer<typeof keyUpdateSchema>
 
 /** `models[0]`, `metadata.team`: the field a client has to fix. */
