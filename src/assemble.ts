@@ -57,7 +57,7 @@ export function assembleDeps(options: AssembleOptions): AppDeps {
     }))),
     usage,
     keyCache: new KeyCache(),
-    admission: keyAdmission({ ledger: spend, limiter: new RateLimiter(clock, usage), clock }),
+    admission: keyAdmission({ ledger: spend, limiter: new RateLimiter(clock, usage), clock, prices }),
     spend,
     metrics: new GatewayMetrics(usage),
     targets: new TargetHealth(config.file.routing.cooldown, options.clock ?? systemClock, routeTargetNames(config.file)),

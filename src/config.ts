@@ -38,6 +38,18 @@ export const routeSchema = z.object({
 }).strict()
 export type RouteConfig = z.infer<typeof routeSchema>
 
+/**
+ * Bounds on routes a client writes itself (the x-manifold-route header, a WebSocket frame's `route`): one
+ * request must not be able to fan out into hundreds of upstream calls or hold them for long.
+ */
+const clientRouteDefaults = { max_targets: 4, max_retries: 2, max_timeout_ms: 120_000 }
+const clientRoutesSchema = z.object({
+  max_targets: z.number().int().positive().max(100).default(clientRouteDefaults.max_targets),
+  max_retries: z.number().int().min(0).max(10).default(clientRouteDefaults.max_retries),
+  max_timeout_ms: z.number().int().positive().default(clientRouteDefaults.max_timeout_ms),
+}).strict()
+export type ClientRouteBounds = z.infer<typeof clientRoutesSchema>
+
 export const priceOverrideSchema = z.object({
   input_per_mtok: z.number().nonnegative(),
   output_per_mtok: z.number().nonnegative(),
@@ -63,10 +75,12 @@ export const fileConfigSchema = z.object({
       window_ms: z.number().int().positive().default(30_000),
       cooldown_ms: z.number().int().positive().default(60_000),
     }).strict().default({ failures: 3, window_ms: 30_000, cooldown_ms: 60_000 }),
+    client_routes: clientRoutesSchema.default(clientRouteDefaults),
   }).strict().default({
     max_retry_delay_ms: 30_000, first_byte_timeout_ms: 60_000, request_timeout_ms: 600_000, retries: 0,
     retry_on_status: [408, 409, 429, 500, 502, 503, 504],
     cooldown: { failures: 3, window_ms: 30_000, cooldown_ms: 60_000 },
+    client_routes: clientRouteDefaults,
   }),
   prompts_dir: z.string().optional(),
   body_limit_bytes: z.number().int().positive().optional(),

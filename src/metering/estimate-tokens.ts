@@ -16,13 +16,21 @@ function countChars(value: unknown, depth: number): number {
   return sum
 }
 
+/** The text of the messages and tools at four characters a token. */
+export function estimatePromptTokens(body: ChatCompletionCreateParams): number {
+  return Math.ceil((countChars(body.messages, 0) + countChars(body.tools ?? null, 0)) / CHARS_PER_TOKEN)
+}
+
+/** The most output the call asked for: max_completion_tokens or max_tokens, times n (0 when it set none). */
+export function requestedOutputTokens(body: ChatCompletionCreateParams): number {
+  const maxOutput = body.max_completion_tokens ?? body.max_tokens ?? 0
+  return maxOutput * (body.n ?? 1)
+}
+
 /**
- * What a call may use, for the tokens-per-minute reservation: the text of the messages and tools at four
- * characters a token, plus the most output it asked for (max_completion_tokens or max_tokens, times n).
- * A call without a maximum reserves its prompt only; the real usage settles the difference afterwards.
+ * What a call may use, for the tokens-per-minute reservation: the prompt estimate plus the most output it
+ * asked for. A call without a maximum reserves its prompt only; the real usage settles the difference afterwards.
  */
 export function estimateCallTokens(body: ChatCompletionCreateParams): number {
-  const prompt = Math.ceil((countChars(body.messages, 0) + countChars(body.tools ?? null, 0)) / CHARS_PER_TOKEN)
-  const maxOutput = body.max_completion_tokens ?? body.max_tokens ?? 0
-  return prompt + maxOutput * (body.n ?? 1)
+  return estimatePromptTokens(body) + requestedOutputTokens(body)
 }

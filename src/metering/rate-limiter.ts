@@ -8,6 +8,12 @@ import type { UsageRecorder, UsageRow } from './usage-recorder.js'
 /** A call let through the key's limits; `release` ends it (exactly once; later calls do nothing). */
 export interface RateTicket {
   headers: Record<string, string>
+  /**
+   * Takes one more upstream attempt (a retry, a fallback) from the key's requests and tokens per minute,
+   * or throws the 429 that stops the route when the key has none left. Parallel slots are not touched:
+   * the call already holds one.
+   */
+  chargeAttempt(estimatedTokens: number): void
   release(): void
 }
 
@@ -47,41 +53,25 @@ export class RateLimiter {
     return state
   }
 
-  /** Checks every limit first and takes from none unless all pass; throws the 429 a client should see. */
-  acquire(key: ApiKeyRow, estimatedTokens: number, requestId: string | undefined): RateTicket {
+  /**
+   * Checks every limit first and takes from none unless all pass; throws the 429 a client should see.
+   * `attempts` is how many upstream attempts the call starts with (one per target of a fan-out); each
+   * takes a request, and `estimatedTokens` is already the total for all of them.
+   */
+  acquire(key: ApiKeyRow, estimatedTokens: number, requestId: string | undefined, attempts = 1): RateTicket {
     const now = this.clock.now()
     const state = this.stateOf(key.id)
-    const headers: Record<string, string> = {}
-    const { rpm, tpm, maxParallel } = key
-    if (rpm !== null) state.requests ??= new TokenBucket(rpm, now)
-    if (tpm !== null) state.tokens ??= new TokenBucket(tpm, now)
-
-    const requestWait = rpm !== null ? state.requests!.waitFor(1, rpm, now) : 0
-    const tokenWait = tpm !== null ? state.tokens!.waitFor(estimatedTokens, tpm, now) : 0
-    if (rpm !== null) limitHeaders('requests', state.requests!.state(rpm, now), headers)
-    if (tpm !== null) limitHeaders('tokens', state.tokens!.state(tpm, now), headers)
-
-    if (tpm !== null && estimatedTokens > tpm) {
-      throw rateLimited(`Request too large: it may use ${estimatedTokens} tokens (prompt estimate plus max tokens) and this key's limit is ${tpm} tokens per minute. Lower max_tokens or the prompt.`, headers)
-    }
-    if (requestWait > 0) {
-      throw rateLimited(`Rate limit reached on requests per minute (RPM): limit ${rpm}. Please try again in ${retryAfterSeconds(requestWait)}s.`, { ...headers, 'retry-after': retryAfterSeconds(requestWait) })
-    }
-    if (tokenWait > 0) {
-      throw rateLimited(`Rate limit reached on tokens per minute (TPM): limit ${tpm}, requested ${estimatedTokens}. Please try again in ${retryAfterSeconds(tokenWait)}s.`, { ...headers, 'retry-after': retryAfterSeconds(tokenWait) })
-    }
+    const { tpm, maxParallel } = key
+    const headers = this.check(key, state, attempts, estimatedTokens, now, (limitHeaders) => {
+      const across = attempts > 1 ? ` across its ${attempts} upstream calls` : ''
+      return rateLimited(`Request too large: it may use ${estimatedTokens} tokens${across} (prompt estimate plus max tokens) and this key's limit is ${tpm} tokens per minute. Lower max_tokens or the prompt.`, limitHeaders)
+    })
     if (maxParallel !== null && state.inFlight >= maxParallel) {
       throw rateLimited(`Too many parallel requests: this key may have ${maxParallel} in flight at once.`, { ...headers, 'retry-after': '1' })
     }
-
-    if (rpm !== null) {
-      state.requests!.take(1, rpm, now)
-      limitHeaders('requests', state.requests!.state(rpm, now), headers)
-    }
+    this.take(key, state, attempts, estimatedTokens, now, headers)
     let reservation: Reservation | undefined
     if (tpm !== null) {
-      state.tokens!.take(estimatedTokens, tpm, now)
-      limitHeaders('tokens', state.tokens!.state(tpm, now), headers)
       reservation = { keyId: key.id, reserved: estimatedTokens, used: 0 }
       if (requestId !== undefined) this.reservations.set(requestId, reservation)
     }
@@ -90,6 +80,13 @@ export class RateLimiter {
     let released = false
     return {
       headers,
+      chargeAttempt: (tokens) => {
+        if (released || (key.rpm === null && key.tpm === null)) return
+        const at = this.clock.now()
+        this.check(key, state, 1, tokens, at, (limitHeaders) => rateLimited(`Rate limit reached on tokens per minute (TPM): another upstream attempt may use ${tokens} tokens and this key's limit is ${key.tpm} tokens per minute.`, limitHeaders))
+        this.take(key, state, 1, tokens, at, {})
+        if (reservation) reservation.reserved += tokens
+      },
       release: () => {
         if (released) return
         released = true
@@ -101,6 +98,42 @@ export class RateLimiter {
         const limit = key.tpm
         if (limit !== null) state.tokens?.adjust(reservation.used - reservation.reserved, limit, this.clock.now())
       },
+    }
+  }
+
+  /**
+   * The rate-limit headers as they stand; throws the 429 when `requests` or `tokens` do not fit now, or
+   * `tooLarge` when `tokens` could never fit in a minute.
+   */
+  private check(key: ApiKeyRow, state: KeyState, requests: number, tokens: number, now: number, tooLarge: (headers: Record<string, string>) => GatewayError): Record<string, string> {
+    const headers: Record<string, string> = {}
+    const { rpm, tpm } = key
+    if (rpm !== null) state.requests ??= new TokenBucket(rpm, now)
+    if (tpm !== null) state.tokens ??= new TokenBucket(tpm, now)
+
+    const requestWait = rpm !== null ? state.requests!.waitFor(requests, rpm, now) : 0
+    const tokenWait = tpm !== null ? state.tokens!.waitFor(tokens, tpm, now) : 0
+    if (rpm !== null) limitHeaders('requests', state.requests!.state(rpm, now), headers)
+    if (tpm !== null) limitHeaders('tokens', state.tokens!.state(tpm, now), headers)
+    if (tpm !== null && tokens > tpm) throw tooLarge(headers)
+    if (requestWait > 0) {
+      throw rateLimited(`Rate limit reached on requests per minute (RPM): limit ${rpm}. Please try again in ${retryAfterSeconds(requestWait)}s.`, { ...headers, 'retry-after': retryAfterSeconds(requestWait) })
+    }
+    if (tokenWait > 0) {
+      throw rateLimited(`Rate limit reached on tokens per minute (TPM): limit ${tpm}, requested ${tokens}. Please try again in ${retryAfterSeconds(tokenWait)}s.`, { ...headers, 'retry-after': retryAfterSeconds(tokenWait) })
+    }
+    return headers
+  }
+
+  private take(key: ApiKeyRow, state: KeyState, requests: number, tokens: number, now: number, headers: Record<string, string>): void {
+    const { rpm, tpm } = key
+    if (rpm !== null) {
+      state.requests!.take(requests, rpm, now)
+      limitHeaders('requests', state.requests!.state(rpm, now), headers)
+    }
+    if (tpm !== null) {
+      state.tokens!.take(tokens, tpm, now)
+      limitHeaders('tokens', state.tokens!.state(tpm, now), headers)
     }
   }
 

@@ -35,6 +35,8 @@ interface KeySpend {
 export class SpendLedger {
   private readonly keys = new Map<string, KeySpend>()
   private readonly unwritten = new Map<string, Set<UsageRow>>()
+  /** Per key: picodollars held for calls in flight (see hold). */
+  private readonly holds = new Map<string, number>()
   /** Bumped by every database write of usage rows: a sum read across a bump is read again. */
   private generation = 0
   private readonly reconcileMs: number
@@ -67,6 +69,29 @@ export class SpendLedger {
     if (state.loading) await state.loading
     else if (now - state.loadedAt >= this.reconcileMs && !state.refreshing) this.refresh(keyId, state, now)
     return state.written + this.unwrittenSince(keyId, state.start)
+  }
+
+  /**
+   * Holds `picoUsd` of the key's budget for a call in flight, so that calls admitted at the same time
+   * are checked against each other and not only against finished ones. The returned function gives the
+   * hold back (once), when the call has ended and its attempts' real costs are recorded.
+   */
+  hold(keyId: string, picoUsd: number): () => void {
+    if (picoUsd <= 0) return () => {}
+    this.holds.set(keyId, (this.holds.get(keyId) ?? 0) + picoUsd)
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      const left = (this.holds.get(keyId) ?? 0) - picoUsd
+      if (left > 0) this.holds.set(keyId, left)
+      else this.holds.delete(keyId)
+    }
+  }
+
+  /** Picodollars held by the key's calls in flight. */
+  held(keyId: string): number {
+    return this.holds.get(keyId) ?? 0
   }
 
   private onRecorded(row: UsageRow): void {

@@ -58,7 +58,9 @@ function internalPrincipal(env: unknown): Principal | undefined {
 /** Every route needs a key except the ones `isPublic` names; mounted once on '*'. */
 export function auth(options: AuthOptions): MiddlewareHandler<AppEnv> {
   return async function auth(c, next) {
-    if (options.isPublic(c.req.method, c.req.path)) return next()
+    // HEAD is GET without a body: a route public for GET is public for HEAD (load balancers probe /health so).
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
+    if (options.isPublic(method, c.req.path)) return next()
     const injected = internalPrincipal(c.env)
     if (injected) {
       c.set('principal', injected)

@@ -68,7 +68,7 @@ export function embeddingRoutes(deps: AppDeps): Hono<AppEnv> {
     const ticket = await deps.admission.admit({
       principal: meta.principal,
       requested: body.model,
-      route: { name: target.model, strategy: 'single', targets: [target] },
+      route: { name: target.model, origin: deps.config.file.aliases[body.model] ? 'configured' : 'model', strategy: 'single', targets: [target] },
       body: admissionBody(body),
       requestId: meta.requestId,
     })

@@ -1,6 +1,7 @@
 import type { AppDeps } from '../deps.js'
 import { GatewayError, invalidRequest, toGatewayError, type OpenAIErrorBody } from '../errors.js'
 import { principalForJob, type AppCall } from '../jobs/run-job.js'
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../openai/read-json.js'
 import { INTERNAL_PRINCIPAL } from '../middleware/auth.js'
 import type { Principal } from '../app-env.js'
 
@@ -41,6 +42,18 @@ function addUsage(total: Usage, usage: Usage): Usage {
     if (typeof value === 'number') sum[name] = (typeof sum[name] === 'number' ? (sum[name] as number) : 0) + value
   }
   return sum
+}
+
+/**
+ * A frame's `route` as the x-manifold-route header it becomes. A header value cannot hold control
+ * characters (CR, LF, NUL…) or non-ASCII: such a route is the client's mistake, an `invalid_frame`, not a failure of ours.
+ */
+function routeHeaderValue(route: unknown): string {
+  const value = typeof route === 'string' ? route : JSON.stringify(route)
+  if (typeof value !== 'string' || /[^\x20-\x7e]/.test(value)) {
+    throw invalidRequest('The frame\'s "route" must be a route object, or its JSON text, without control characters (such as CR or LF) or non-ASCII characters.', 'route', 'invalid_frame')
+  }
+  return value
 }
 
 export class WsSession {
@@ -108,6 +121,7 @@ export class WsSession {
 
   private parse(data: unknown): ParsedFrame {
     if (typeof data !== 'string') throw invalidRequest('Frames are JSON text, not binary.', null, 'invalid_frame')
+    if (jsonDepthExceeds(data, MAX_JSON_DEPTH)) throw invalidRequest(`The frame nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep.`, null, 'invalid_frame')
     let parsed: unknown
     try {
       parsed = JSON.parse(data)
@@ -126,7 +140,7 @@ export class WsSession {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' }
     if (frame.type === 'chat.completions.create') {
       if (!isRecord(raw.body)) throw invalidRequest('chat.completions.create needs "body": the chat request object.', 'body', 'invalid_frame')
-      if (raw.route !== undefined) headers['x-manifold-route'] = typeof raw.route === 'string' ? raw.route : JSON.stringify(raw.route)
+      if (raw.route !== undefined) headers['x-manifold-route'] = routeHeaderValue(raw.route)
       // A WebSocket call always streams, and asks for usage so the final frame can report it.
       const streamOptions = isRecord(raw.body.stream_options) ? raw.body.stream_options : {}
       const body = { ...raw.body, stream: true, stream_options: { ...streamOptions, include_usage: true } }

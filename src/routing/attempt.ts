@@ -2,7 +2,7 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ProviderError } 
 import type { ChatCompletionCreateParams } from 'openai/resources'
 import type { AppDeps } from '../deps.js'
 import { costPicoUsd, zeroTokens, type TokenCounts } from '../metering/cost.js'
-import { estimateCallTokens } from '../metering/estimate-tokens.js'
+import { estimatePromptTokens } from '../metering/estimate-tokens.js'
 import { tokensFromUsage } from '../metering/usage-of.js'
 import type { CallMeta } from './call-meta.js'
 import type { ResolvedRoute, Target } from './resolve.js'
@@ -142,7 +142,7 @@ function outputChars(chunk: ChatCompletionChunk): number {
  * estimated at four characters a token, so the row shows what the cut attempt cost rather than nothing.
  */
 function estimatedTokens(body: ChatCompletionCreateParams, outputCharCount: number): TokenCounts {
-  const promptTokens = estimateCallTokens({ ...body, max_tokens: null, max_completion_tokens: null, n: 1 })
+  const promptTokens = estimatePromptTokens(body)
   return { ...zeroTokens, promptTokens, completionTokens: Math.ceil(outputCharCount / 4) }
 }
 

@@ -1,6 +1,7 @@
 import type { ProviderError } from '../../providers/index.js'
 import type { Clock } from '../clock.js'
 import type { FileConfig } from '../config.js'
+import { LocalFailure } from './provider-error.js'
 
 export interface CooldownSettings {
   /** Failures within `window_ms` that put a target in cooldown. */
@@ -74,8 +75,9 @@ export class TargetHealth {
     return this.cooldownUntil(model) !== null
   }
 
-  /** Counts a failed attempt; returns true when it put the target in cooldown. */
+  /** Counts a failed attempt; returns true when it put the target in cooldown. The gateway's own failures never count. */
   recordFailure(model: string, err: ProviderError): boolean {
+    if (err instanceof LocalFailure) return false
     const credential = isCredentialFailure(err)
     if (!credential && !countsTowardCooldown(err)) return false
     const now = this.clock.now()

@@ -76,7 +76,7 @@ function withRoutingHeaders(err: unknown, run: RouteRun): unknown {
 export async function dispatchChat(deps: AppDeps, body: ChatCompletionCreateParams, meta: CallMeta): Promise<ChatResult> {
   const route = resolveRoute(deps, body.model, meta.routeHeader)
   const ticket = await deps.admission.admit({ principal: meta.principal, requested: body.model, route, body, prompt: meta.prompt, requestId: meta.requestId })
-  const run = createRun(deps, route, body, meta)
+  const run = createRun(deps, route, body, meta, ticket)
   let result: StrategyResult
   try {
     result = await runStrategy(run)

@@ -1,6 +1,7 @@
 import type { ChatCompletionCreateParams } from 'openai/resources'
 import type { FileConfig } from '../config.js'
 import type { AppDeps } from '../deps.js'
+import type { AdmissionTicket } from './admission.js'
 import type { AttemptReport } from './attempt.js'
 import type { CallMeta } from './call-meta.js'
 import type { ResolvedRoute, Target } from './resolve.js'
@@ -21,11 +22,15 @@ export interface RouteRun {
   timeoutMs: number
   /** Attempts started so far; the next attempt is number `attempts + 1`. */
   attempts: number
+  /** The call's admission: every upstream attempt is charged to it before it starts. */
+  ticket: Pick<AdmissionTicket, 'beforeAttempt'>
+  /** Attempts charged to the ticket so far (counted apart from `attempts`: fan-out lanes charge at once). */
+  charged: number
   /** The report of every attempt that has ended, in the order they ended. */
   reports: AttemptReport[]
 }
 
-export function createRun(deps: AppDeps, route: ResolvedRoute, body: ChatCompletionCreateParams, meta: CallMeta): RouteRun {
+export function createRun(deps: AppDeps, route: ResolvedRoute, body: ChatCompletionCreateParams, meta: CallMeta, ticket: RouteRun['ticket']): RouteRun {
   const settings = deps.config.file.routing
   const startedAt = deps.clock.now()
   const timeoutMs = route.timeoutMs ?? settings.request_timeout_ms
@@ -33,7 +38,7 @@ export function createRun(deps: AppDeps, route: ResolvedRoute, body: ChatComplet
     deps, meta, route, body, settings,
     retryOnStatus: route.retryOnStatus ?? settings.retry_on_status,
     startedAt, deadline: startedAt + timeoutMs, timeoutMs,
-    attempts: 0, reports: [],
+    attempts: 0, reports: [], ticket, charged: 0,
   }
 }
 

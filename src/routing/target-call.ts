@@ -54,6 +54,11 @@ function arm(run: RouteRun, target: Target, parent: AbortSignal, tally?: TargetT
   }
 }
 
+/** Charges the next upstream attempt of the call to its admission (awaited only when there is work). */
+function chargeAttempt(run: RouteRun): Promise<void> | undefined {
+  return run.ticket.beforeAttempt(++run.charged)
+}
+
 function policyFor(run: RouteRun, target: Target): RetryPolicy {
   return {
     retries: target.retries ?? run.settings.retries,
@@ -72,6 +77,8 @@ async function withRetries<T>(run: RouteRun, target: Target, parent: AbortSignal
   const policy = policyFor(run, target)
   let lastError: ProviderError | undefined
   for (let retry = 0; retry <= policy.retries; retry++) {
+    // Outside the try: a key out of requests, tokens or budget stops the route with its 429, untried.
+    await chargeAttempt(run)
     try {
       return await once(arm(run, target, parent, tally))
     } catch (err) {

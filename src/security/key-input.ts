@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { budgetPeriods } from '../metering/budget-period.js'
 import { usdToPico } from '../metering/usd.js'
+import { routeHeaderPolicies } from '../store/schema.js'
 import type { KeyFields } from './key-service.js'
 
 /**
@@ -20,6 +21,7 @@ export const keyCreateSchema = z.object({
   rpm: positiveLimit.nullable().optional(),
   tpm: positiveLimit.nullable().optional(),
   max_parallel: z.number().int().positive().max(100_000).nullable().optional(),
+  route_header: z.enum(routeHeaderPolicies).optional(),
   expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
   metadata: z.record(z.string(), z.unknown())
     .refine((value) => JSON.stringify(value).length <= 16_384, 'metadata is limited to 16 KiB of JSON')
@@ -47,7 +49,7 @@ export function firstProblem(error: z.ZodError): KeyInputProblem {
   const issue = error.issues[0]!
   if (issue.code === 'unrecognized_keys') {
     const field = issue.keys[0] ?? 'body'
-    return { field, message: `Unknown field '${field}': a key has only name, team, models, prompts, budget_usd, budget_period, rpm, tpm, max_parallel, expires_at, metadata and webhook_secret.` }
+    return { field, message: `Unknown field '${field}': a key has only name, team, models, prompts, budget_usd, budget_period, rpm, tpm, max_parallel, route_header, expires_at, metadata and webhook_secret.` }
   }
   const field = pathText(issue.path) || 'body'
   return { field, message: `Invalid value for '${field}': ${issue.message}` }
@@ -65,6 +67,7 @@ export function toKeyFields(input: KeyUpdateInput): Partial<KeyFields> {
   if (input.rpm !== undefined) fields.rpm = input.rpm
   if (input.tpm !== undefined) fields.tpm = input.tpm
   if (input.max_parallel !== undefined) fields.maxParallel = input.max_parallel
+  if (input.route_header !== undefined) fields.routeHeader = input.route_header
   if (input.expires_at !== undefined) fields.expiresAt = input.expires_at === null ? null : Date.parse(input.expires_at)
   if (input.metadata !== undefined) fields.metadata = input.metadata
   if (input.webhook_secret !== undefined) fields.webhookSecret = input.webhook_secret

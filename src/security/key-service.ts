@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js'
 import { getKey, insertKey, listKeys, updateKey, type ApiKeyRow } from '../store/keys-repo.js'
+import type { RouteHeaderPolicy } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 import { picoToUsdText } from '../metering/usd.js'
 import { displayPrefix, generateId, generateSecretKey, hashKey } from './keys.js'
@@ -18,6 +19,7 @@ export interface PublicKey {
   rpm: number | null
   tpm: number | null
   max_parallel: number | null
+  route_header: RouteHeaderPolicy
   expires_at: string | null
   metadata: Record<string, unknown> | null
   /** Whether job callbacks for this key are signed with its own secret (the secret is never shown). */
@@ -43,6 +45,7 @@ export function toPublicKey(row: ApiKeyRow): PublicKey {
     rpm: row.rpm,
     tpm: row.tpm,
     max_parallel: row.maxParallel,
+    route_header: row.routeHeader,
     expires_at: iso(row.expiresAt),
     metadata: row.metadata ?? null,
     has_webhook_secret: row.webhookSecret !== null,
@@ -62,6 +65,7 @@ export interface KeyFields {
   rpm?: number | null
   tpm?: number | null
   maxParallel?: number | null
+  routeHeader?: RouteHeaderPolicy
   expiresAt?: number | null
   metadata?: Record<string, unknown> | null
   webhookSecret?: string | null
@@ -87,6 +91,7 @@ export async function createKey(deps: StoreAndClock, fields: KeyFields): Promise
     rpm: fields.rpm ?? null,
     tpm: fields.tpm ?? null,
     maxParallel: fields.maxParallel ?? null,
+    routeHeader: fields.routeHeader ?? 'in_scope',
     expiresAt: fields.expiresAt ?? null,
     metadata: fields.metadata ?? null,
     webhookSecret: fields.webhookSecret ?? null,

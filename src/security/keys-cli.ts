@@ -20,10 +20,10 @@ export const KEYS_HELP = `  keys create --name NAME [fields]   issue a virtual k
   keys rotate ID                     new secret for the same key; the old one stops working
   keys revoke ID                     revoke a key (final)
     fields: --name --team --models a/*,b --prompts p1,p2 --budget-usd 10 --budget-period daily|weekly|monthly|total
-            --rpm N --tpm N --max-parallel N --expires-at 2026-12-31T00:00:00Z --metadata '{"owner":"ana"}' --webhook-secret whsec_…
+            --rpm N --tpm N --max-parallel N --route-header allow|deny|in_scope --expires-at 2026-12-31T00:00:00Z --metadata '{"owner":"ana"}' --webhook-secret whsec_…
 `
 
-const FIELD_FLAGS = ['name', 'team', 'models', 'prompts', 'budget-usd', 'budget-period', 'rpm', 'tpm', 'max-parallel', 'expires-at', 'metadata', 'webhook-secret']
+const FIELD_FLAGS = ['name', 'team', 'models', 'prompts', 'budget-usd', 'budget-period', 'rpm', 'tpm', 'max-parallel', 'route-header', 'expires-at', 'metadata', 'webhook-secret']
 const LISTS = new Set(['models', 'prompts'])
 const NUMBERS = new Set(['budget-usd', 'rpm', 'tpm', 'max-parallel'])
 

@@ -7,6 +7,9 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
  * integer count of picodollars (1e-12 USD), exact for every list price quoted to six decimals per million tokens.
  */
 
+export const routeHeaderPolicies = ['allow', 'deny', 'in_scope'] as const
+export type RouteHeaderPolicy = (typeof routeHeaderPolicies)[number]
+
 export const apiKeys = sqliteTable('api_keys', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
@@ -25,6 +28,11 @@ export const apiKeys = sqliteTable('api_keys', {
   maxParallel: integer('max_parallel'),
   expiresAt: integer('expires_at'),
   metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+  /**
+   * Whether the key may route per request (x-manifold-route, a WebSocket `route`): `allow`, `deny`, or
+   * `in_scope` (only when every target the route names is within `models`).
+   */
+  routeHeader: text('route_header').$type<RouteHeaderPolicy>().notNull().default('in_scope'),
   /** Per-key Standard Webhooks secret (`whsec_…`) for job callbacks; falls back to the global one. */
   webhookSecret: text('webhook_secret'),
   createdAt: integer('created_at').notNull(),

@@ -16,7 +16,8 @@ const DONE: IteratorResult<never> = { done: true, value: undefined }
 /**
  * An async iterator over `source` with a map step and an end hook that runs exactly once. Unlike an async
  * generator, return() reaches the source and the end hook even before the first next(), so a client
- * that leaves before the first chunk still closes the upstream and still gets its attempt metered.
+ * that leaves before the first chunk still closes the upstream and still gets its attempt metered. On
+ * return() the hooks of nested pipes run innermost first.
  */
 export function pipeStream<T, U = T>(source: AsyncIterable<T>, hooks: PipeHooks<T, U>): AsyncIterableIterator<U> {
   const iterator = source[Symbol.asyncIterator]()
@@ -55,9 +56,19 @@ export function pipeStream<T, U = T>(source: AsyncIterable<T>, hooks: PipeHooks<
     },
     async return(): Promise<IteratorResult<U>> {
       if (ended) return DONE
+      ended = true
+      // The source's close starts first and runs the end hooks of the pipes below synchronously (an
+      // attempt's usage row), so this pipe's own hook (releasing the admission ticket) runs after them and
+      // the limits count the partial usage. It is not awaited first: a source may be slow to close.
+      let closing: Promise<unknown> | undefined
+      try {
+        closing = iterator.return?.()
+      } catch {
+        // A source that cannot close has no one left to tell; the end hook still runs.
+      }
       finish({ kind: 'returned' })
       try {
-        await iterator.return?.()
+        await closing
       } catch {
         // The consumer is gone; a source failing to close has no one left to tell.
       }
