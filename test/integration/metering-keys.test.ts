@@ -3,7 +3,7 @@ import { startMeteredGateway, type MeteredGateway } from '../support/metering-ga
 
 const fullKey = {
   name: 'billing service', team: 'payments', models: ['openai/*'], prompts: ['summarize'], budget_usd: 25.5,
-  budget_period: 'weekly', rpm: 60, tpm: 100_000, max_parallel: 4, expires_at: '2027-01-01T00:00:00Z',
+  budget_period: 'weekly', rpm: 60, tpm: 100_000, max_parallel: 4, route_header: 'deny', expires_at: '2027-01-01T00:00:00Z',
   metadata: { owner: 'ana', ticket: 42 }, webhook_secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
 }
 
@@ -30,7 +30,7 @@ describe('keys in full: POST/GET/PATCH/rotate/DELETE /admin/keys', () => {
     expect(prefix).toBe(`${(key as string).slice(0, 7)}…`)
     expect(rest).toEqual({
       object: 'api_key', name: 'billing service', team: 'payments', models: ['openai/*'], prompts: ['summarize'],
-      budget_usd: 25.5, budget_period: 'weekly', rpm: 60, tpm: 100000, max_parallel: 4, expires_at: '2027-01-01T00:00:00.000Z',
+      budget_usd: 25.5, budget_period: 'weekly', rpm: 60, tpm: 100000, max_parallel: 4, route_header: 'deny', expires_at: '2027-01-01T00:00:00.000Z',
       metadata: { owner: 'ana', ticket: 42 }, has_webhook_secret: true,
       created_at: '2026-07-24T12:00:00.000Z', updated_at: '2026-07-24T12:00:00.000Z', revoked_at: null,
     })
@@ -58,6 +58,8 @@ describe('keys in full: POST/GET/PATCH/rotate/DELETE /admin/keys', () => {
     [{ name: 'k', models: [''] }, 'models[0]'],
     [{ name: 'k', metadata: [1, 2] }, 'metadata'],
     [{ name: 'k', webhook_secret: 'hunter2' }, 'webhook_secret'],
+    [{ name: 'k', route_header: 'sometimes' }, 'route_header'],
+    [{ name: 'k', route_header: null }, 'route_header'],
     [{ name: 'k', key_hash: 'abc' }, 'key_hash'],
     [{ name: 'k', revoked_at: null }, 'revoked_at'],
   ])('refuses %j with 400 naming %s', async (body, field) => {
