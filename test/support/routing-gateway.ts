@@ -9,6 +9,7 @@ const price = { input_per_mtok: 1, output_per_mtok: 2 }
 
 export interface RoutingGatewayOptions {
   routes?: Record<string, unknown>
+  aliases?: Record<string, string>
   routing?: Record<string, unknown>
   clock?: Clock
   listen?: boolean
@@ -34,6 +35,7 @@ export async function startRoutingGateway(options: RoutingGatewayOptions = {}): 
     env: { OPENAI_API_KEY: 'sk-upstream-secret', OPENAI_BASE_URL: `${upstream.url}/v1` },
     file: {
       routes: options.routes ?? {},
+      aliases: options.aliases ?? {},
       ...(options.routing ? { routing: options.routing } : {}),
       prices: { 'openai/alpha': price, 'openai/beta': price, 'openai/gamma': price },
     },
