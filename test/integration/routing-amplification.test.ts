@@ -85,3 +85,22 @@ describe('one request cannot amplify into many upstream calls', () => {
     expect(r.upstream.requests).toHaveLength(3)
   })
 })
+
+describe('fan-out lanes pay for their retries', () => {
+  it('with rpm 3, an `all` client route of 2 targets retrying 429s makes 3 calls and answers 429', async () => {
+    const r = await startRoutingGateway()
+    try {
+      r.upstream.setHandler(perModel({ alpha: tooMany, beta: tooMany }))
+      const key = await r.gw.createKey({ rpm: 3 })
+      const route = { strategy: 'all', targets: [{ model: 'openai/alpha', retries: 2 }, { model: 'openai/beta', retries: 2 }] }
+      const res = await r.chat('openai/alpha', {}, { key, headers: { 'x-manifold-route': JSON.stringify(route) } })
+      expect(res.status).toBe(429)
+      const body = await res.json() as { error: { message: string; code: string } }
+      expect(body.error.code).toBe('all_targets_failed')
+      expect(body.error.message).toContain('Rate limit reached on requests per minute (RPM): limit 3.')
+      expect(r.upstream.requests).toHaveLength(3)
+    } finally {
+      await r.close()
+    }
+  })
+})
