@@ -68,4 +68,30 @@ describe('metering of calls in flight', () => {
     expect(r.gw.deps.spend.held(row!.id)).toBe(0)
     expect((await r.chat('openai/alpha', { max_tokens: 100 }, { key })).status).toBe(200)
   })
+
+  it('a retry or fallback is checked against the budget too: a route stops when other calls in flight hold the rest', async () => {
+    r = await startRoutingGateway({ routes: { duo: { strategy: 'fallback', targets: ['openai/alpha', 'openai/beta'] } } })
+    const alphaAnswers = gate()
+    const gammaAnswers = gate()
+    r.upstream.setHandler(perModel({ alpha: { until: alphaAnswers.promise, status: 500 }, beta: {}, gamma: { until: gammaAnswers.promise } }))
+    const key = await r.gw.createKey({ budgetPicoUsd: 300_000_000, budgetPeriod: 'total' })
+
+    // The route's first attempt starts while the key holds nothing else.
+    const routed = r.chat('duo', { max_tokens: 40 }, { key })
+    await eventually(() => r!.upstream.requests.length === 1, 'the first attempt to reach alpha')
+    // Another call is admitted meanwhile (spend $0 + the route's hold are under budget) and holds $0.000402.
+    const other = r.chat('openai/gamma', { max_tokens: 200 }, { key })
+    await eventually(() => r!.upstream.requests.length === 2, 'the other call to reach gamma')
+
+    alphaAnswers.open()
+    const res = await routed
+    expect(res.status).toBe(429)
+    expect(await res.json()).toEqual({ error: {
+      message: 'This API key has used its total budget of $0.0003 (spent $0.00, and $0.000402 is held by calls in flight). A total budget does not reset; raise it with PATCH /admin/keys/{id}.',
+      type: 'insufficient_quota', param: null, code: 'insufficient_quota',
+    } })
+    expect(r.upstream.requests.map((req) => (req.body as { model: string }).model)).toEqual(['alpha', 'gamma'])
+    gammaAnswers.open()
+    expect((await other).status).toBe(200)
+  })
 })
