@@ -1,14 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ProviderError } from '../../providers/index.js'
-import type { Principal } from '../../src/app-env.js'
 import { MAX_JSON_DEPTH } from '../../src/openai/read-json.js'
 import { TargetHealth } from '../../src/routing/cooldown.js'
 import { toProviderError } from '../../src/routing/provider-error.js'
-import { WsSession } from '../../src/routes/ws-session.js'
-import { hashKey } from '../../src/security/keys.js'
-import { findKeyByHash } from '../../src/store/keys-repo.js'
 import { startRoutingGateway, type RoutingGateway } from '../support/routing-gateway.js'
 import { perModel } from '../support/routing-upstream.js'
+import { wsSessionFor } from '../support/ws-session-harness.js'
 
 /** `{"a":{"a":…1…}}`, `levels` objects deep. */
 const deepObject = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`
@@ -73,11 +70,7 @@ describe('one key\'s bad input cannot hurt the others', () => {
   })
 
   it('refuses a deep WebSocket frame with invalid_frame', async () => {
-    const secret = await r.gw.createKey({})
-    const row = (await findKeyByHash(r.gw.deps.store.db, await hashKey(secret)))!
-    const principal: Principal = { kind: 'key', keyId: row.id, key: row }
-    const frames: unknown[] = []
-    const ws = new WsSession({ deps: r.gw.deps, call: (request, env) => r.gw.app.fetch(request, env), principal, send: (text) => frames.push(JSON.parse(text)) })
+    const { ws, frames } = await wsSessionFor(r.gw)
     ws.receive(`{"id":"deep","type":"chat.completions.create","body":${deepChatBody(100_000)}}`)
     expect(frames).toEqual([{
       id: 'deep', type: 'error',

@@ -1,11 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Principal } from '../../src/app-env.js'
-import { WsSession } from '../../src/routes/ws-session.js'
-import { hashKey } from '../../src/security/keys.js'
-import { findKeyByHash } from '../../src/store/keys-repo.js'
 import { eventually } from '../support/jobs-gateway.js'
 import { startRoutingGateway, type RoutingGateway } from '../support/routing-gateway.js'
 import { perModel, requestsFor } from '../support/routing-upstream.js'
+import { wsSessionFor } from '../support/ws-session-harness.js'
 
 const route = (...targets: string[]) => JSON.stringify({ strategy: 'fallback', targets })
 
@@ -82,14 +79,7 @@ describe('model scopes hold for every target a call reaches', () => {
   })
 
   describe('over a WebSocket', () => {
-    async function session(models: string[] | null) {
-      const secret = await r.gw.createKey({ models })
-      const row = (await findKeyByHash(r.gw.deps.store.db, await hashKey(secret)))!
-      const principal: Principal = { kind: 'key', keyId: row.id, key: row }
-      const frames: Array<Record<string, unknown>> = []
-      const ws = new WsSession({ deps: r.gw.deps, call: (request, env) => r.gw.app.fetch(request, env), principal, send: (text) => frames.push(JSON.parse(text) as Record<string, unknown>) })
-      return { ws, frames }
-    }
+    const session = (models: string[] | null) => wsSessionFor(r.gw, { models })
     const body = { model: 'openai/alpha', messages: [{ role: 'user', content: 'hi' }] }
 
     it('refuses a frame whose route names a target outside the key\'s models', async () => {
