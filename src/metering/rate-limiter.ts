@@ -62,9 +62,9 @@ export class RateLimiter {
     const now = this.clock.now()
     const state = this.stateOf(key.id)
     const { tpm, maxParallel } = key
-    const headers = this.check(key, state, attempts, estimatedTokens, now, (limitHeaders) => {
+    const headers = this.check(key, state, attempts, estimatedTokens, now, (current) => {
       const across = attempts > 1 ? ` across its ${attempts} upstream calls` : ''
-      return rateLimited(`Request too large: it may use ${estimatedTokens} tokens${across} (prompt estimate plus max tokens) and this key's limit is ${tpm} tokens per minute. Lower max_tokens or the prompt.`, limitHeaders)
+      return rateLimited(`Request too large: it may use ${estimatedTokens} tokens${across} (prompt estimate plus max tokens) and this key's limit is ${tpm} tokens per minute. Lower max_tokens or the prompt.`, current)
     })
     if (maxParallel !== null && state.inFlight >= maxParallel) {
       throw rateLimited(`Too many parallel requests: this key may have ${maxParallel} in flight at once.`, { ...headers, 'retry-after': '1' })
@@ -83,7 +83,7 @@ export class RateLimiter {
       chargeAttempt: (tokens) => {
         if (released || (key.rpm === null && key.tpm === null)) return
         const at = this.clock.now()
-        this.check(key, state, 1, tokens, at, (limitHeaders) => rateLimited(`Rate limit reached on tokens per minute (TPM): another upstream attempt may use ${tokens} tokens and this key's limit is ${key.tpm} tokens per minute.`, limitHeaders))
+        this.check(key, state, 1, tokens, at, (current) => rateLimited(`Rate limit reached on tokens per minute (TPM): another upstream attempt may use ${tokens} tokens and this key's limit is ${key.tpm} tokens per minute.`, current))
         this.take(key, state, 1, tokens, at, {})
         if (reservation) reservation.reserved += tokens
       },
