@@ -15,7 +15,7 @@ const CLOSE_ARRAY = 0x5d
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
 
-/** The nesting depth of JSON text, counted in one pass without recursion (brackets inside strings skipped). */
+/** Whether JSON text nests objects and arrays deeper than `limit`: one pass, no recursion, brackets inside strings skipped. */
 export function jsonDepthExceeds(text: string, limit: number): boolean {
   let depth = 0
   let inString = false
