@@ -1,0 +1,34 @@
+import { z } from 'zod'
+import type { GenerateContentResponse } from '@google/genai'
+import { firstIssue } from '../openai-shape.js'
+import { invalidResponse } from '../transport-errors.js'
+
+const candidateShape = z.looseObject({
+  content: z.looseObject({ parts: z.array(z.looseObject({})).optional() }).optional(),
+  finishReason: z.string().optional(),
+})
+
+/** An answer has candidates, or says why it has none (a blocked prompt); `{}` or HTML is neither. */
+const answerShape = z.union([
+  z.looseObject({ candidates: z.array(candidateShape).min(1) }),
+  z.looseObject({ promptFeedback: z.looseObject({ blockReason: z.string() }) }),
+])
+
+/** A stream event may carry only usage or metadata, but what it carries must have the right types. */
+const eventShape = z.looseObject({
+  candidates: z.array(candidateShape).optional(),
+})
+
+export function checkedAnswer(provider: string, response: GenerateContentResponse): GenerateContentResponse {
+  const result = answerShape.safeParse(response)
+  if (!result.success) throw invalidResponse(provider, 'no candidates and no block reason')
+  return response
+}
+
+export async function* checkedEvents(provider: string, source: AsyncIterable<GenerateContentResponse>): AsyncGenerator<GenerateContentResponse> {
+  for await (const event of source) {
+    const result = eventShape.safeParse(event)
+    if (!result.success) throw invalidResponse(provider, `stream event: ${firstIssue(result.error)}`)
+    yield event
+  }
+}
