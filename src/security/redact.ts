@@ -48,6 +48,15 @@ function quotesFragment(token: string, fragments: ReadonlySet<string>): boolean 
   return false
 }
 
+/**
+ * A token that shares a fragment with a key is taken for a quote of it only when it does not read as a word:
+ * it has digits, mixed case or an elision. A key made of words ("sk-upstream-secret") must not take the word
+ * "upstream" out of every message.
+ */
+function readsAsSecret(token: string): boolean {
+  return /[0-9*…]|\.\.\./.test(token) || (/[a-z]/.test(token) && /[A-Z]/.test(token.slice(1)))
+}
+
 function looksOpaque(run: string): boolean {
   return /[0-9]/.test(run) && /[A-Za-z]/.test(run)
 }
@@ -61,7 +70,7 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
     redact(text: string): string {
       let out = text
       for (const secret of known) out = out.split(secret).join(REDACTED)
-      if (fragments.size > 0) out = out.replace(TOKEN_RUN, (token) => (quotesFragment(token, fragments) ? REDACTED : token))
+      if (fragments.size > 0) out = out.replace(TOKEN_RUN, (token) => (quotesFragment(token, fragments) && readsAsSecret(token) ? REDACTED : token))
       out = out.replace(AUTH_SCHEME, (_match, scheme: string) => `${scheme} ${REDACTED}`)
       for (const shape of KEY_SHAPES) out = out.replace(shape, REDACTED)
       return out.replace(LONG_OPAQUE, (run) => (looksOpaque(run) ? REDACTED : run))

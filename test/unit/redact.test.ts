@@ -28,6 +28,11 @@ describe('redactor', () => {
     expect(redactor.redact('token QWxhZGRpbjpvcGVuIHNlc2FtZQ0123456789AbCdEfGhIjKlMnOp== end')).toBe(`token ${REDACTED} end`)
   })
 
+  it('does not take words out of messages because a key is made of words', () => {
+    const wordy = createRedactor(['sk-upstream-secret'])
+    expect(wordy.redact('upstream says 503; the secret is sk-upstream-secret')).toBe(`upstream says 503; the secret is ${REDACTED}`)
+  })
+
   it('leaves ordinary error text alone, and short configured keys are not hunted', () => {
     const text = 'The model `gpt-4o-mini-2024-07-18` does not exist on ollama; see https://docs.example.com/errors.'
     expect(redactor.redact(text)).toBe(text)
