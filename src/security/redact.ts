@@ -27,7 +27,7 @@ const KEY_SHAPES: readonly RegExp[] = [
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/\-=*…]{8,}/gi
 
 /** A long base64 or base64url run with letters and digits in it: a secret more often than not. */
-const LONG_OPAQUE = /[A-Za-z0-9+/_\-]{40,}={0,2}/g
+const LONG_OPAQUE = /[A-Za-z0-9+/_-]{40,}={0,2}/g
 
 export interface Redactor {
   redact(text: string): string
