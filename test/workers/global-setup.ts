@@ -17,6 +17,9 @@ export default async function setup(project: TestProject) {
     // A job's call that never answers: the cancel test needs it to stay running.
     if (body.model === 'hang') return { hang: true }
     if (body.model === 'broken') return { status: 429, headers: { 'retry-after': '7' }, json: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } } }
+    // Workers' fetch must hand the 3xx back instead of following it to /elsewhere.
+    if (body.model === 'redirect') return { status: 307, headers: { location: `${upstream.url}/elsewhere` }, text: '' }
+    if (req.path === '/elsewhere') return { json: fixtureJson('openai/vercel-openai-text.json') }
     if (body.stream) return { sse: sseFromChunkLines(fixtureText('openai/vercel-openai-text.chunks.txt')) }
     return { json: fixtureJson('openai/vercel-openai-text.json') }
   })
