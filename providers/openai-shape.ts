@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { checkShape } from './shape-check.js'
 import { invalidResponse, streamCutShort } from './transport-errors.js'
 import type { ChatCompletion, ChatCompletionChunk, CreateEmbeddingResponse } from './types.js'
 
@@ -14,24 +15,9 @@ const embeddingsShape = z.looseObject({
   data: z.array(z.looseObject({ embedding: z.union([z.array(z.number()), z.string()]) })),
 })
 
-/** What was wrong, for the error message: the first issue's path, never the body itself. */
-export function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0]
-  if (!issue) return 'unexpected shape'
-  return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message
-}
+export const checkedCompletion = (provider: string, body: unknown) => checkShape<ChatCompletion>(completionShape, provider, body)
 
-export function checkedCompletion(provider: string, body: unknown): ChatCompletion {
-  const result = completionShape.safeParse(body)
-  if (!result.success) throw invalidResponse(provider, typeof body === 'object' && body !== null ? firstIssue(result.error) : 'the body is not a JSON object')
-  return body as ChatCompletion
-}
-
-export function checkedEmbeddings(provider: string, body: unknown): CreateEmbeddingResponse {
-  const result = embeddingsShape.safeParse(body)
-  if (!result.success) throw invalidResponse(provider, typeof body === 'object' && body !== null ? firstIssue(result.error) : 'the body is not a JSON object')
-  return body as CreateEmbeddingResponse
-}
+export const checkedEmbeddings = (provider: string, body: unknown) => checkShape<CreateEmbeddingResponse>(embeddingsShape, provider, body)
 
 /**
  * An OpenAI-format stream as it must be: every chunk an object with `choices`, and a finish_reason before

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages'
-import { firstIssue } from '../openai-shape.js'
+import { checkShape } from '../shape-check.js'
 import { invalidResponse } from '../transport-errors.js'
 
 /** The fields of Anthropic's Messages answers the translation reads; everything else passes untouched. */
@@ -21,11 +21,7 @@ const eventShape = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('ping') }),
 ])
 
-export function checkedMessage(provider: string, body: unknown): Message {
-  const result = messageShape.safeParse(body)
-  if (!result.success) throw invalidResponse(provider, typeof body === 'object' && body !== null ? firstIssue(result.error) : 'the body is not a JSON object')
-  return body as Message
-}
+export const checkedMessage = (provider: string, body: unknown) => checkShape<Message>(messageShape, provider, body)
 
 /** Each stream event checked before translation; an event type this gateway does not know yet passes. */
 export async function* checkedEvents(provider: string, events: AsyncIterable<RawMessageStreamEvent>): AsyncGenerator<RawMessageStreamEvent> {
@@ -33,10 +29,7 @@ export async function* checkedEvents(provider: string, events: AsyncIterable<Raw
     const type = typeof event === 'object' && event !== null ? (event as { type?: unknown }).type : undefined
     if (typeof type !== 'string') throw invalidResponse(provider, 'stream event without a type')
     const known = eventShape.options.some((option) => option.shape.type.value === type)
-    if (known) {
-      const result = eventShape.safeParse(event)
-      if (!result.success) throw invalidResponse(provider, `${type} event: ${firstIssue(result.error)}`)
-    }
+    if (known) checkShape(eventShape, provider, event, `${type} event`)
     yield event
   }
 }

@@ -7,7 +7,7 @@ import { convertResponse, type ResponseIdentity } from './convert-response.js'
 import { convertStream } from './convert-stream.js'
 import { fromGeminiEmbedResponse, toGeminiEmbedRequest } from './convert-embeddings.js'
 import { mapGeminiError } from './gemini-error.js'
-import { checkedAnswer, checkedEvents } from './gemini-shape.js'
+import { checkedAnswer, checkedEmbeddings, checkedEvents } from './gemini-shape.js'
 
 export interface GeminiProviderOptions {
   /** The name models are addressed by (`gemini` in `gemini/gemini-2.5-flash`). */
@@ -89,7 +89,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
       const params = toGeminiEmbedRequest(req, provider)
       params.config = { ...params.config, abortSignal: ctx.signal }
       try {
-        return fromGeminiEmbedResponse(await clientFor(ctx).models.embedContent(params), req.model)
+        return fromGeminiEmbedResponse(checkedEmbeddings(provider, await clientFor(ctx).models.embedContent(params)), req.model)
       } catch (err) {
         throw mapError(err)
       }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { GenerateContentResponse } from '@google/genai'
-import { firstIssue } from '../openai-shape.js'
+import { checkShape } from '../shape-check.js'
 import { invalidResponse } from '../transport-errors.js'
 
 const candidateShape = z.looseObject({
@@ -25,10 +25,14 @@ export function checkedAnswer(provider: string, response: GenerateContentRespons
   return response
 }
 
+const embeddingsShape = z.looseObject({
+  embeddings: z.array(z.looseObject({ values: z.array(z.number()) })).min(1),
+})
+
+export const checkedEmbeddings = <T>(provider: string, response: T) => checkShape<T>(embeddingsShape, provider, response)
+
 export async function* checkedEvents(provider: string, source: AsyncIterable<GenerateContentResponse>): AsyncGenerator<GenerateContentResponse> {
   for await (const event of source) {
-    const result = eventShape.safeParse(event)
-    if (!result.success) throw invalidResponse(provider, `stream event: ${firstIssue(result.error)}`)
-    yield event
+    yield checkShape<GenerateContentResponse>(eventShape, provider, event, 'stream event')
   }
 }

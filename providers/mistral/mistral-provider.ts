@@ -16,7 +16,7 @@ import { toMistralRequest, unsupported } from './convert-request.js'
 import { fromMistralResponse } from './convert-response.js'
 import { fromMistralStream } from './convert-stream.js'
 import { mapMistralError } from './mistral-error.js'
-import { checkedCompletion, checkedEvents } from './mistral-shape.js'
+import { checkedCompletion, checkedEmbeddings, checkedEvents } from './mistral-shape.js'
 
 export interface MistralProviderOptions {
   /** The name models are addressed by (`mistral` in `mistral/mistral-small-latest`). */
@@ -106,6 +106,7 @@ export function createMistralProvider(options: MistralProviderOptions): Provider
       } catch (err) {
         throw mapError(err)
       }
+      checkedEmbeddings(provider, response)
       const promptTokens = response.usage.promptTokens ?? 0
       return {
         object: 'list',

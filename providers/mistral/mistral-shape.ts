@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type * as components from '@mistralai/mistralai/models/components'
-import { firstIssue } from '../openai-shape.js'
+import { checkShape } from '../shape-check.js'
 import { invalidResponse, streamCutShort } from '../transport-errors.js'
 
 /**
@@ -12,11 +12,16 @@ const completionShape = z.looseObject({
   usage: z.looseObject({}),
 })
 
-export function checkedCompletion(provider: string, response: components.ChatCompletionResponse): components.ChatCompletionResponse {
-  const result = completionShape.safeParse(response)
-  if (!result.success) throw invalidResponse(provider, typeof response === 'object' && response !== null ? firstIssue(result.error) : 'the body is not a JSON object')
-  return response
-}
+const embeddingsShape = z.looseObject({
+  data: z.array(z.looseObject({ embedding: z.array(z.number()) })),
+  usage: z.looseObject({}),
+})
+
+export const checkedCompletion = (provider: string, response: components.ChatCompletionResponse) =>
+  checkShape<components.ChatCompletionResponse>(completionShape, provider, response)
+
+export const checkedEmbeddings = (provider: string, response: components.EmbeddingResponse) =>
+  checkShape<components.EmbeddingResponse>(embeddingsShape, provider, response)
 
 /** Mistral streams as OpenAI does: a stream without a finish reason was cut short. */
 export async function* checkedEvents(provider: string, events: AsyncIterable<components.CompletionEvent>, signal: AbortSignal): AsyncGenerator<components.CompletionEvent> {

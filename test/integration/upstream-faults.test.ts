@@ -172,4 +172,20 @@ describe.each(upstreamDialects.map((d) => [d.name, d] as const))('upstream fault
     expect([result.status, result.error.code]).toEqual([502, 'upstream_response_too_large'])
     await stillServing(dialect)
   })
+
+  const { embeddings } = dialect
+  it.skipIf(!embeddings)('checks embeddings answers too: a valid one passes; `{}`, an array and wrong types are 502', async () => {
+    const embed = () => gw.request('/v1/embeddings', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: embeddings!.model, input: 'hi' }),
+    })
+    upstream.setHandler(() => ({ json: embeddings!.answer }))
+    const valid = await embed()
+    expect(valid.status).toBe(200)
+    expect(((await valid.json()) as { data: Array<{ embedding: number[] }> }).data[0]!.embedding).toEqual([0.25, -0.5])
+    for (const wrong of [{}, [1, 2, 3], { data: 'none', embeddings: 'none' }]) {
+      upstream.setHandler(() => ({ json: wrong }))
+      const res = await embed()
+      expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([502, 'upstream_invalid_response'])
+    }
+  })
 })

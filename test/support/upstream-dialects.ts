@@ -21,6 +21,8 @@ export interface UpstreamDialect {
   /** 200 JSON bodies of the wrong shape, beyond the common HTML, `{}` and `[1,2,3]`. */
   wrongShapes: unknown[]
   errorReply(status: number, message: string): MockReply
+  /** The gateway model of this provider's embeddings, and a valid answer (providers that embed). */
+  embeddings?: { model: string; answer: unknown }
   /** An SSE frame whose data is not JSON, as this dialect would frame it. */
   brokenFrame: string
   /** A stream that starts, then reports an error quoting `message`. */
@@ -40,6 +42,10 @@ const openaiFormat = (name: string, model: string, key: string, keyEnv: string, 
   cutStream: () => streamFramesFor(model, { text: 'Hello there' }).slice(0, 3),
   wrongShapes: [{ choices: null }, { choices: [] }, { choices: 'none' }, { choices: [1, 2] }],
   errorReply: (status, message) => ({ status, json: { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } }),
+  embeddings: {
+    model: `${name}/text-embedding-3-small`,
+    answer: { object: 'list', model: 'text-embedding-3-small', data: [{ object: 'embedding', index: 0, embedding: [0.25, -0.5] }], usage: { prompt_tokens: 2, total_tokens: 2 } },
+  },
   brokenFrame: 'data: {"choices": [{"delta": \n\n',
   errorStream: (message) => [...streamFramesFor(model, { text: 'Hello there' }).slice(0, 2), data({ error: { message, type: 'server_error', param: null, code: null } })],
 })
@@ -102,6 +108,7 @@ const gemini: UpstreamDialect = {
     status,
     json: { error: { code: status, message, status: status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL', details: [{ '@type': 'type.googleapis.com/google.rpc.DebugInfo', detail: message }] } },
   }),
+  embeddings: { model: 'gemini/text-embedding-004', answer: { embeddings: [{ values: [0.25, -0.5] }] } },
   brokenFrame: 'data: {"candidates": [{"content": \n\n',
   errorStream: (message) => [geminiChunk('Hello '), data({ error: { code: 500, message, status: 'INTERNAL' } })],
 }
@@ -133,6 +140,10 @@ const mistral: UpstreamDialect = {
     { id: 'cmpl-1', object: 'chat.completion', model: 'm', created: 1, choices: [], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } },
   ],
   errorReply: (status, message) => ({ status, json: { object: 'error', message, type: 'invalid_request_error', code: String(status) } }),
+  embeddings: {
+    model: 'mistral/mistral-embed',
+    answer: { id: 'emb-1', object: 'list', model: 'mistral-embed', data: [{ object: 'embedding', index: 0, embedding: [0.25, -0.5] }], usage: { prompt_tokens: 2, total_tokens: 2 } },
+  },
   brokenFrame: 'data: {"choices": [{"delta": \n\n',
   errorStream: (message) => [
     mistralChunk({ index: 0, delta: { role: 'assistant', content: 'Hello' }, finish_reason: null }),
