@@ -64,7 +64,7 @@ function responseHeaders(raw: Dispatcher.ResponseData['headers']): Headers {
  * The HTTP client the provider SDKs use on Node: undici's request API over one keep-alive Agent, behind
  * fetch's signature. The global fetch implements the whole Fetch standard on every call (request objects,
  * web streams both ways, header guards); a gateway needs method, headers, body, signal and the answer, and
- * this path costs several times less CPU per call (see BENCHMARKS.md). A JSON answer is read whole; SSE and
+ * this path costs several times less CPU per call (see BENCHMARKS.md). A small JSON answer is read whole; SSE and
  * anything else streams as it arrives. Anything unusual (a Request object, a FormData or stream body) goes to
  * the global fetch, which handles every case. Redirects are never followed, on either path: a 3xx is handed
  * back as it is (the provider edge refuses it), so an upstream cannot send the call, or its key, elsewhere.
