@@ -1,9 +1,13 @@
+import { createRedactor, type Redactor } from '../src/security/redact.js'
 import { lazyProvider } from './lazy-provider.js'
 import { createOpenAICompatibleProvider } from './openai-compatible.js'
 import { createOpenAIProvider } from './openai.js'
 import type { Provider } from './types.js'
+import { guardProvider } from './upstream-edge.js'
+import { DEFAULT_UPSTREAM_LIMITS, type UpstreamLimits } from './upstream-fetch.js'
 
 export * from './types.js'
+export { DEFAULT_UPSTREAM_LIMITS, type UpstreamLimits } from './upstream-fetch.js'
 
 export interface ProviderSpec {
   /** The name models are addressed by: `NAME/model`. */
@@ -54,8 +58,29 @@ export function createProvider(spec: ProviderSpec): Provider {
   }
 }
 
-export function buildProviderRegistry(specs: Iterable<ProviderSpec>, create: (spec: ProviderSpec) => Provider = createProvider): ProviderRegistry {
+export interface ProviderRegistryOptions {
+  create?: (spec: ProviderSpec) => Provider
+  limits?: UpstreamLimits
+  /** Defaults to a redactor that knows every spec's key. */
+  redactor?: Redactor
+}
+
+/** Every provider behind the upstream edge (guarded fetch, redacted errors); the redactor knows all their keys. */
+export function buildProviderRegistry(specs: Iterable<ProviderSpec>, options: ProviderRegistryOptions = {}): ProviderRegistry {
+  const all = [...specs]
+  const create = options.create ?? createProvider
+  const edge = {
+    limits: options.limits ?? DEFAULT_UPSTREAM_LIMITS,
+    redactor: options.redactor ?? createRedactor(all.map((spec) => spec.apiKey)),
+  }
   const registry = new Map<string, ProviderEntry>()
-  for (const spec of specs) registry.set(spec.name, { spec, provider: create(spec) })
+  for (const spec of all) registry.set(spec.name, { spec, provider: guardProvider(create(spec), edge) })
   return registry
+}
+
+/** Imports the SDKs of the configured providers now, in the background, so no call waits for one. */
+export function preloadProviders(registry: ProviderRegistry, onError: (provider: string, err: unknown) => void): void {
+  for (const { spec, provider } of registry.values()) {
+    provider.ready?.().catch((err: unknown) => onError(spec.name, err))
+  }
 }

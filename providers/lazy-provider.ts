@@ -23,6 +23,9 @@ export function lazyProvider(options: LazyProviderOptions): Provider {
     type: options.type,
     chat: async (req: ChatRequest, ctx: CallContext) => (await loaded()).chat(req, ctx),
     chatStream: async (req: ChatRequest, ctx: CallContext) => (await loaded()).chatStream(req, ctx),
+    ready: async () => {
+      await loaded()
+    },
     listModels: async (ctx: CallContext) => {
       const inner = await loaded()
       return inner.listModels ? inner.listModels(ctx) : []

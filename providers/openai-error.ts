@@ -1,7 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai'
 import { ProviderError, type ProviderErrorCode } from './types.js'
 import { retryAfterMsFromHeaders } from './retry-after.js'
-import { abortedError, connectionError, timeoutError, unexpectedError } from './transport-errors.js'
+import { abortedError, connectionError, timeoutError, unexpectedError, providerErrorIn } from './transport-errors.js'
 
 function codeForStatus(status: number): ProviderErrorCode {
   if (status === 401) return 'authentication_error'
@@ -23,7 +23,8 @@ function upstreamMessage(err: APIError): string {
  * ProviderError. The upstream's message is kept (it explains the failure) but never its headers.
  */
 export function mapOpenAIError(provider: string, err: unknown): ProviderError {
-  if (err instanceof ProviderError) return err
+  const known = providerErrorIn(err)
+  if (known) return known
   if (err instanceof APIUserAbortError) {
     return abortedError(provider)
   }

@@ -2,6 +2,7 @@ import OpenAI from 'openai'
 import type { CallContext, ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, EmbeddingRequest, Provider } from './types.js'
 import { mapOpenAIError } from './openai-error.js'
 import { primeStream } from './first-event.js'
+import { checkedChunks, checkedCompletion, checkedEmbeddings } from './openai-shape.js'
 
 export interface OpenAIProviderOptions {
   /** The name models are addressed by (`openai` in `openai/gpt-4o-mini`). */
@@ -37,7 +38,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     type: 'openai',
     async chat(req: ChatRequest, ctx: CallContext): Promise<ChatCompletion> {
       try {
-        return await clientFor(ctx).chat.completions.create({ ...req, stream: false }, { signal: ctx.signal })
+        return checkedCompletion(options.id, await clientFor(ctx).chat.completions.create({ ...req, stream: false }, { signal: ctx.signal }))
       } catch (err) {
         throw mapError(err)
       }
@@ -52,11 +53,11 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
       } catch (err) {
         throw mapError(err)
       }
-      return primeStream(stream, mapError)
+      return primeStream(checkedChunks(options.id, stream, ctx.signal), mapError)
     },
     async embed(req: EmbeddingRequest, ctx: CallContext): Promise<CreateEmbeddingResponse> {
       try {
-        return await clientFor(ctx).embeddings.create(req, { signal: ctx.signal })
+        return checkedEmbeddings(options.id, await clientFor(ctx).embeddings.create(req, { signal: ctx.signal }))
       } catch (err) {
         throw mapError(err)
       }

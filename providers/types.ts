@@ -34,6 +34,11 @@ export interface Provider {
   embed?(req: EmbeddingRequest, ctx: CallContext): Promise<CreateEmbeddingResponse>
   /** Models this provider can list; static where the upstream cannot. */
   listModels?(ctx: CallContext): Promise<string[]>
+  /**
+   * Resolves once the provider can call without loading anything (its SDK imported). Callers await it
+   * before starting an attempt's timers, so load time never counts against a timeout.
+   */
+  ready?(): Promise<void>
 }
 
 export type ProviderErrorCode =
@@ -49,6 +54,9 @@ export type ProviderErrorCode =
   | 'connection_error'
   | 'unsupported_parameter'
   | 'aborted'
+  | 'upstream_response_too_large'
+  | 'upstream_redirect'
+  | 'upstream_invalid_response'
 
 export interface ProviderErrorInit {
   provider: string

@@ -54,7 +54,7 @@ export function assembleDeps(options: AssembleOptions): AppDeps {
       ...p,
       // A provider named otherwise but of a known type (e.g. "claude" of type anthropic) uses that type's prices.
       maxOutputTokens: (model: string) => (prices.lookup(p.name, model) ?? prices.lookup(p.type, model))?.maxOutputTokens,
-    }))),
+    })), { limits: { maxResponseBytes: config.file.upstream.max_response_bytes, maxEventBytes: config.file.upstream.max_event_bytes } }),
     usage,
     keyCache: new KeyCache(),
     admission: keyAdmission({ ledger: spend, limiter: new RateLimiter(clock, usage), clock, prices }),

@@ -82,6 +82,11 @@ export const fileConfigSchema = z.object({
     cooldown: { failures: 3, window_ms: 30_000, cooldown_ms: 60_000 },
     client_routes: clientRouteDefaults,
   }),
+  /** What the gateway accepts from an upstream (see providers/upstream-fetch.ts for the defaults' reasons). */
+  upstream: z.object({
+    max_response_bytes: z.number().int().min(1024).default(32 * 1024 * 1024),
+    max_event_bytes: z.number().int().min(1024).default(8 * 1024 * 1024),
+  }).strict().default({ max_response_bytes: 32 * 1024 * 1024, max_event_bytes: 8 * 1024 * 1024 }),
   prompts_dir: z.string().optional(),
   body_limit_bytes: z.number().int().positive().optional(),
   usage_flush_ms: z.number().int().positive().max(100).optional(),

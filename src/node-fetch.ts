@@ -8,12 +8,19 @@ export interface NodeFetch {
   close(): Promise<void>
 }
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308])
 const NULL_BODY = new Set([204, 205, 304])
 
-/** JSON answers are read whole (one buffer, no web stream); SSE, NDJSON and the rest stream as they arrive. */
-function isWholeJson(contentType: string | null): boolean {
-  if (!contentType) return false
+/** Above this a JSON answer streams like any other body, so the provider edge can cap it as it arrives. */
+const WHOLE_JSON_MAX_BYTES = 1024 * 1024
+
+/**
+ * A small JSON answer of declared length is read whole (one buffer, no web stream); SSE, NDJSON, large or
+ * unsized bodies stream as they arrive.
+ */
+function isWholeJson(contentType: string | null, contentLength: string | null): boolean {
+  if (!contentType || contentLength === null) return false
+  const length = Number(contentLength)
+  if (!Number.isInteger(length) || length > WHOLE_JSON_MAX_BYTES) return false
   const type = contentType.split(';', 1)[0]!.trim().toLowerCase()
   return type === 'application/json' || type.endsWith('+json')
 }
@@ -57,9 +64,10 @@ function responseHeaders(raw: Dispatcher.ResponseData['headers']): Headers {
  * The HTTP client the provider SDKs use on Node: undici's request API over one keep-alive Agent, behind
  * fetch's signature. The global fetch implements the whole Fetch standard on every call (request objects,
  * web streams both ways, header guards); a gateway needs method, headers, body, signal and the answer, and
- * this path costs several times less CPU per call (see BENCHMARKS.md). A JSON answer is read whole; SSE and
- * anything else streams as it arrives. Anything unusual (a Request object, a FormData or stream body, a redirect)
- * goes to the global fetch, which handles every case.
+ * this path costs several times less CPU per call (see BENCHMARKS.md). A small JSON answer is read whole; SSE and
+ * anything else streams as it arrives. Anything unusual (a Request object, a FormData or stream body) goes to
+ * the global fetch, which handles every case. Redirects are never followed, on either path: a 3xx is handed
+ * back as it is (the provider edge refuses it), so an upstream cannot send the call, or its key, elsewhere.
  */
 export function createNodeFetch(options: { keepAliveTimeoutMs?: number } = {}): NodeFetch {
   const agent = new Agent({
@@ -72,7 +80,7 @@ export function createNodeFetch(options: { keepAliveTimeoutMs?: number } = {}): 
   const fallback = globalThis.fetch.bind(globalThis)
 
   async function nodeFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-    if (input instanceof Request || !isPlainBody(init?.body) || init?.redirect === 'manual') return fallback(input, init)
+    if (input instanceof Request || !isPlainBody(init?.body)) return fallback(input, { ...init, redirect: 'manual' })
     const method = init?.method?.toUpperCase() ?? 'GET'
     let res: Dispatcher.ResponseData
     try {
@@ -85,12 +93,8 @@ export function createNodeFetch(options: { keepAliveTimeoutMs?: number } = {}): 
       })
     } catch (err) {
       // A header undici refuses (checked before anything is sent): the global fetch knows what to drop.
-      if ((err as { code?: string }).code === 'UND_ERR_INVALID_ARG') return fallback(input, init)
+      if ((err as { code?: string }).code === 'UND_ERR_INVALID_ARG') return fallback(input, { ...init, redirect: 'manual' })
       throw err
-    }
-    if (REDIRECTS.has(res.statusCode) && res.headers.location !== undefined) {
-      await res.body.dump()
-      return fallback(input, init)
     }
     const headers = responseHeaders(res.headers)
     // No SDK asks for compression, but an upstream may compress anyway; the body is decoded as fetch would.
@@ -98,13 +102,15 @@ export function createNodeFetch(options: { keepAliveTimeoutMs?: number } = {}): 
     if (decoder) {
       const decoded = res.body.pipe(decoder)
       res.body.once('error', (err) => decoded.destroy(err))
+      // A reader that stops early (the edge's size cap) must stop the download too, not just the inflating.
+      decoded.once('close', () => res.body.destroy())
       return new Response(Readable.toWeb(decoded) as ReadableStream<Uint8Array>, { status: res.statusCode, headers })
     }
     if (NULL_BODY.has(res.statusCode) || method === 'HEAD') {
       await res.body.dump()
       return new Response(null, { status: res.statusCode, headers })
     }
-    if (isWholeJson(headers.get('content-type'))) return new Response(await res.body.arrayBuffer(), { status: res.statusCode, headers })
+    if (isWholeJson(headers.get('content-type'), headers.get('content-length'))) return new Response(await res.body.arrayBuffer(), { status: res.statusCode, headers })
     return new Response(Readable.toWeb(res.body) as ReadableStream<Uint8Array>, { status: res.statusCode, headers })
   }
 

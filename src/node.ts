@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { serve, upgradeWebSocket } from '@hono/node-server'
 import { Agent, fetch as undiciFetch } from 'undici'
 import { WebSocketServer } from 'ws'
+import { preloadProviders } from '../providers/index.js'
 import { createApp } from './app.js'
 import { assembleDeps } from './assemble.js'
 import { buildConfig, ConfigError, parseFileConfig, type Config, type Env } from './config.js'
@@ -139,6 +140,7 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
   const url = `http://${config.host}:${port}`
   log.info('manifold listening', { url, providers: [...deps.providers.keys()], db: resolve(config.dbPath) })
   jobs.start()
+  preloadProviders(deps.providers, (provider, err) => log.error('provider SDK failed to load', { provider, error: err instanceof Error ? err.message : String(err) }))
 
   let stopping: Promise<void> | undefined
   async function shutdown(graceMs = 10_000): Promise<void> {

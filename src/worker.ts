@@ -43,7 +43,10 @@ function stringVars(env: WorkerBindings): Env {
   return out
 }
 
-async function buildInstance(env: WorkerBindings, fetchImpl?: typeof fetch): Promise<Instance> {
+/** Workers' fetch, never following a redirect: a 3xx comes back as it is, for the provider edge to refuse. */
+const fetchWithoutRedirects: typeof fetch = (input, init) => fetch(input, { ...init, redirect: 'manual' })
+
+async function buildInstance(env: WorkerBindings, fetchImpl: typeof fetch = fetchWithoutRedirects): Promise<Instance> {
   const vars = stringVars(env)
   const file = vars.MANIFOLD_CONFIG_JSON ? parseFileConfig(JSON.parse(vars.MANIFOLD_CONFIG_JSON), 'MANIFOLD_CONFIG_JSON') : undefined
   const config = buildConfig(vars, file)

@@ -1,7 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk'
 import { ProviderError, type ProviderErrorCode } from '../types.js'
 import { retryAfterMsFromHeaders } from '../retry-after.js'
-import { abortedError, connectionError, timeoutError, unexpectedError } from '../transport-errors.js'
+import { abortedError, connectionError, timeoutError, unexpectedError, providerErrorIn } from '../transport-errors.js'
 
 /** Anthropic's error body: `{"type": "error", "error": {"type": "overloaded_error", "message": "…"}}`. */
 interface AnthropicErrorBody {
@@ -48,7 +48,8 @@ function codeFor(status: number, message: string): ProviderErrorCode {
  * clients and the router's retry list know; the upstream's message is kept, never its headers.
  */
 export function mapAnthropicError(provider: string, err: unknown): ProviderError {
-  if (err instanceof ProviderError) return err
+  const known = providerErrorIn(err)
+  if (known) return known
   if (err instanceof APIUserAbortError) {
     return abortedError(provider)
   }

@@ -1,13 +1,13 @@
 import Anthropic from '@anthropic-ai/sdk'
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages'
 import type { CallContext, ChatCompletion, ChatCompletionChunk, ChatRequest, Provider } from '../types.js'
-import { ProviderError } from '../types.js'
 import { primeStream } from '../first-event.js'
 import { mapAnthropicError } from './anthropic-error.js'
 import { convertRequest } from './convert-request.js'
 import { convertMessage } from './convert-response.js'
 import { convertStream } from './convert-stream.js'
-import { abortedError } from '../transport-errors.js'
+import { abortedError, streamCutShort } from '../transport-errors.js'
+import { checkedEvents, checkedMessage } from './anthropic-shape.js'
 
 export interface AnthropicProviderOptions {
   /** The name models are addressed by (`anthropic` in `anthropic/claude-sonnet-4-5`). */
@@ -60,7 +60,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       const { body, jsonToolName } = convertRequest(req, requestOptions)
       try {
         const message = await clientFor(ctx).messages.create({ ...body, stream: false }, { signal: ctx.signal })
-        return convertMessage(message, { created: created(), jsonToolName })
+        return convertMessage(checkedMessage(provider, message), { created: created(), jsonToolName })
       } catch (err) {
         throw mapError(err)
       }
@@ -73,10 +73,8 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       } catch (err) {
         throw mapError(err)
       }
-      const truncated = () => ctx.signal.aborted
-        ? abortedError(provider)
-        : new ProviderError({ provider, status: 502, code: 'upstream_error', message: `${provider}: the stream ended before the message did`, retryable: true })
-      return primeStream(convertStream(events, { created: created(), jsonToolName, truncated }), mapError)
+      const truncated = () => (ctx.signal.aborted ? abortedError(provider) : streamCutShort(provider))
+      return primeStream(convertStream(checkedEvents(provider, events), { created: created(), jsonToolName, truncated }), mapError)
     },
     async listModels(ctx: CallContext): Promise<string[]> {
       if (options.models) return options.models

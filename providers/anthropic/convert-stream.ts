@@ -7,7 +7,7 @@ export interface StreamContext {
   /** Unix seconds for every chunk's `created`. */
   created: number
   jsonToolName?: string
-  /** Called when the events end before message_delta: an upstream cut the stream short. */
+  /** Called when the events end before message_stop: an upstream cut the stream short. */
   truncated: () => Error
 }
 
@@ -26,7 +26,8 @@ type BlockState =
  * index, id and name and then streams its argument deltas (a call without arguments gets `{}`, which a
  * client can parse); thinking streams as `reasoning_content`; message_delta gives the finish_reason chunk
  * and then the usage chunk (`choices: []`), with input counted from message_start unless message_delta
- * reports its own cumulative figures. Pings are dropped.
+ * reports its own cumulative figures; both go out at message_stop, so a stream cut before it ends in an
+ * error and never shows a finish_reason first. Pings are dropped.
  */
 export async function* convertStream(events: AsyncIterable<RawMessageStreamEvent>, ctx: StreamContext): AsyncGenerator<ChatCompletionChunk> {
   let id = ''
@@ -35,6 +36,7 @@ export async function* convertStream(events: AsyncIterable<RawMessageStreamEvent
   let toolCount = 0
   let answeredByJsonTool = false
   let finished = false
+  let closing: ChatCompletionChunk[] = []
   const blocks = new Map<number, BlockState>()
 
   const chunk = (delta: Delta, finishReason: ChatCompletionChunk.Choice['finish_reason'] = null): ChatCompletionChunk => ({
@@ -105,14 +107,22 @@ export async function* convertStream(events: AsyncIterable<RawMessageStreamEvent
         const explanation = event.delta.stop_reason === 'refusal' ? event.delta.stop_details?.explanation : undefined
         if (explanation) yield chunk({ refusal: explanation })
         const onlyJsonAnswer = answeredByJsonTool && toolCount === 0
-        yield chunk({}, mapStopReason(event.delta.stop_reason, onlyJsonAnswer))
-        yield { id, object: 'chat.completion.chunk', created: ctx.created, model, choices: [], usage: convertUsage(usage) }
-        finished = true
+        closing = [
+          chunk({}, mapStopReason(event.delta.stop_reason, onlyJsonAnswer)),
+          { id, object: 'chat.completion.chunk', created: ctx.created, model, choices: [], usage: convertUsage(usage) },
+        ]
         break
       }
 
+      case 'message_stop':
+        // No message_delta before it is as broken as no message_stop at all.
+        if (closing.length === 0) throw ctx.truncated()
+        yield* closing
+        finished = true
+        break
+
       default:
-        // message_stop ends the stream; pings never reach here (the SDK drops them) and are ignored anyway.
+        // Pings never reach here (the SDK drops them) and are ignored anyway.
         break
     }
   }

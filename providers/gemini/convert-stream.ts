@@ -19,9 +19,15 @@ interface ChoiceState {
  * Gemini SSE events → OpenAI chunks: a first chunk with the role, text and thought deltas as they come, one
  * chunk per function call with its whole arguments (Gemini never sends argument fragments, and streamed
  * partial arguments are rebuilt first), a final chunk per choice with finish_reason, and always a usage
- * chunk (`choices: []`) last; the gateway drops it when the client did not ask for usage.
+ * chunk (`choices: []`) last; the gateway drops it when the client did not ask for usage. A stream that
+ * ends before every choice has its finishReason (and no block reason explains it) ends with `truncated()`.
  */
-export async function* convertStream(source: AsyncIterable<GenerateContentResponse>, identity: ResponseIdentity): AsyncGenerator<ChatCompletionChunk> {
+export async function* convertStream(
+  source: AsyncIterable<GenerateContentResponse>,
+  identity: ResponseIdentity,
+  truncated: () => Error,
+  signal?: AbortSignal,
+): AsyncGenerator<ChatCompletionChunk> {
   let id = ''
   let model = identity.model
   const created = Math.floor(identity.now() / 1000)
@@ -93,7 +99,10 @@ export async function* convertStream(source: AsyncIterable<GenerateContentRespon
     }
   }
 
-  if (!started) return // an empty 200 body: nothing to translate (primeStream has ended the call)
+  if (signal?.aborted) return // the SDK ends an aborted stream quietly; the caller knows why
+  // No finishReason where one was due (or no event at all): the stream was cut, and no reason is invented.
+  const complete = started && choices.size > 0 && [...choices.values()].every((s) => s.finishReason !== undefined)
+  if (!complete && !(started && blockReason)) throw truncated()
   // A blocked prompt has no candidates: the answer is a refusal saying why.
   if (blockReason && [...choices.values()].every((s) => s.toolCalls === 0 && !s.finishReason)) {
     yield chunk(0, { refusal: blockedMessage(blockReason) })

@@ -1,6 +1,6 @@
 import { ApiError } from '@google/genai'
 import { ProviderError, type ProviderErrorCode } from '../types.js'
-import { abortedError, connectionError, unexpectedError } from '../transport-errors.js'
+import { abortedError, connectionError, unexpectedError, providerErrorIn } from '../transport-errors.js'
 
 /** Gemini's error body: google.rpc.Status as JSON. `details` may hold a DebugInfo that echoes the key. */
 interface GeminiStatus {
@@ -58,7 +58,8 @@ function classify(httpStatus: number, status: GeminiStatus | undefined): { statu
  * the `details` can quote the caller's key (DebugInfo "Invalid API key: …") and never leave this function.
  */
 export function mapGeminiError(provider: string, err: unknown): ProviderError {
-  if (err instanceof ProviderError) return err
+  const known = providerErrorIn(err)
+  if (known) return known
   if (err instanceof ApiError) {
     const status = statusFromMessage(err.message)
     const { status: httpStatus, code } = classify(err.status, status)

@@ -1,11 +1,13 @@
 import { GoogleGenAI } from '@google/genai'
 import type { CallContext, ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, EmbeddingRequest, Provider } from '../types.js'
 import { primeStream } from '../first-event.js'
+import { streamCutShort } from '../transport-errors.js'
 import { toGeminiRequest } from './convert-request.js'
 import { convertResponse, type ResponseIdentity } from './convert-response.js'
 import { convertStream } from './convert-stream.js'
 import { fromGeminiEmbedResponse, toGeminiEmbedRequest } from './convert-embeddings.js'
 import { mapGeminiError } from './gemini-error.js'
+import { checkedAnswer, checkedEmbeddings, checkedEvents } from './gemini-shape.js'
 
 export interface GeminiProviderOptions {
   /** The name models are addressed by (`gemini` in `gemini/gemini-2.5-flash`). */
@@ -67,7 +69,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
       const params = toGeminiRequest(req, { provider, dropUnsupportedParams })
       params.config.abortSignal = ctx.signal
       try {
-        return convertResponse(await clientFor(ctx).models.generateContent(params), identity(req))
+        return convertResponse(checkedAnswer(provider, await clientFor(ctx).models.generateContent(params)), identity(req))
       } catch (err) {
         throw mapError(err)
       }
@@ -81,13 +83,13 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
       } catch (err) {
         throw mapError(err)
       }
-      return primeStream(convertStream(source, identity(req)), mapError)
+      return primeStream(convertStream(checkedEvents(provider, source), identity(req), () => streamCutShort(provider), ctx.signal), mapError)
     },
     async embed(req: EmbeddingRequest, ctx: CallContext): Promise<CreateEmbeddingResponse> {
       const params = toGeminiEmbedRequest(req, provider)
       params.config = { ...params.config, abortSignal: ctx.signal }
       try {
-        return fromGeminiEmbedResponse(await clientFor(ctx).models.embedContent(params), req.model)
+        return fromGeminiEmbedResponse(checkedEmbeddings(provider, await clientFor(ctx).models.embedContent(params)), req.model)
       } catch (err) {
         throw mapError(err)
       }

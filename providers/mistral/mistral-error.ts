@@ -8,7 +8,7 @@ import {
 } from '@mistralai/mistralai/models/errors'
 import { ProviderError, type ProviderErrorCode } from '../types.js'
 import { retryAfterMsFromHeaders } from '../retry-after.js'
-import { abortedError, connectionError, timeoutError, unexpectedError } from '../transport-errors.js'
+import { abortedError, connectionError, timeoutError, unexpectedError, providerErrorIn, invalidResponse } from '../transport-errors.js'
 
 function codeForStatus(status: number, message: string): ProviderErrorCode {
   if (status === 401) return 'authentication_error'
@@ -49,7 +49,8 @@ export function mistralErrorMessage(body: string): string | undefined {
 
 /** Whatever the Mistral SDK threw, as a ProviderError with a retry verdict; never the raw body or headers. */
 export function mapMistralError(provider: string, err: unknown): ProviderError {
-  if (err instanceof ProviderError) return err
+  const known = providerErrorIn(err)
+  if (known) return known
   if (err instanceof RequestAbortedError || (err instanceof Error && err.name === 'AbortError')) {
     return abortedError(provider, err)
   }
@@ -59,12 +60,16 @@ export function mapMistralError(provider: string, err: unknown): ProviderError {
   if (err instanceof ConnectionError) {
     return connectionError(provider)
   }
+  if (err instanceof ResponseValidationError) {
+    return invalidResponse(provider, 'the body does not match Mistral\'s schema')
+  }
   if (err instanceof SDKValidationError) {
     // Our own request failed the SDK's schema: the caller sent something Mistral cannot take.
     return new ProviderError({ provider, status: 400, code: 'invalid_request_error', message: `${provider}: the request cannot be sent to Mistral: ${err.message}`, retryable: false })
   }
-  if (err instanceof ResponseValidationError) {
-    return new ProviderError({ provider, status: 502, code: 'upstream_error', message: `${provider}: unexpected response from Mistral`, retryable: true })
+  if (err instanceof MistralError && err.statusCode >= 200 && err.statusCode < 300) {
+    // A success status with a body the SDK could not take (HTML, another content type).
+    return invalidResponse(provider, `unexpected ${err.contentType || 'content'} in a ${err.statusCode} answer`)
   }
   if (err instanceof MistralError) {
     const status = err.statusCode

@@ -16,6 +16,7 @@ import { toMistralRequest, unsupported } from './convert-request.js'
 import { fromMistralResponse } from './convert-response.js'
 import { fromMistralStream } from './convert-stream.js'
 import { mapMistralError } from './mistral-error.js'
+import { checkedCompletion, checkedEmbeddings, checkedEvents } from './mistral-shape.js'
 
 export interface MistralProviderOptions {
   /** The name models are addressed by (`mistral` in `mistral/mistral-small-latest`). */
@@ -76,7 +77,7 @@ export function createMistralProvider(options: MistralProviderOptions): Provider
       } catch (err) {
         throw mapError(err)
       }
-      return fromMistralResponse(provider, response, ids)
+      return fromMistralResponse(provider, checkedCompletion(provider, response), ids)
     },
 
     async chatStream(req: ChatRequest, ctx: CallContext): Promise<AsyncIterable<ChatCompletionChunk>> {
@@ -87,7 +88,7 @@ export function createMistralProvider(options: MistralProviderOptions): Provider
       } catch (err) {
         throw mapError(err)
       }
-      return primeStream(fromMistralStream(provider, events, ids, nowSeconds), mapError)
+      return primeStream(fromMistralStream(provider, checkedEvents(provider, events, ctx.signal), ids, nowSeconds), mapError)
     },
 
     async embed(req: EmbeddingRequest, ctx: CallContext): Promise<CreateEmbeddingResponse> {
@@ -105,6 +106,7 @@ export function createMistralProvider(options: MistralProviderOptions): Provider
       } catch (err) {
         throw mapError(err)
       }
+      checkedEmbeddings(provider, response)
       const promptTokens = response.usage.promptTokens ?? 0
       return {
         object: 'list',

@@ -76,6 +76,8 @@ function policyFor(run: RouteRun, target: Target): RetryPolicy {
 async function withRetries<T>(run: RouteRun, target: Target, parent: AbortSignal, once: (armed: Armed) => Promise<T>, tally?: TargetTally): Promise<T> {
   const policy = policyFor(run, target)
   let lastError: ProviderError | undefined
+  // An SDK still importing is not the upstream being slow: no attempt timer runs until it is loaded.
+  await target.entry.provider.ready?.().catch(() => undefined)
   for (let retry = 0; retry <= policy.retries; retry++) {
     // Outside the try: a key out of requests, tokens or budget stops the route with its 429, untried.
     await chargeAttempt(run)

@@ -24,8 +24,8 @@ export interface TestGatewayOptions {
   clock?: Clock
   /** Serve on a loopback port (for real clients); otherwise use `app.request`. */
   listen?: boolean
-  /** Extra dependencies for assembleDeps (a prompt catalog, the docs script). */
-  assemble?: Pick<AssembleOptions, 'prompts' | 'apiReferenceScript'>
+  /** Extra dependencies for assembleDeps (a prompt catalog, the docs script, the production upstream fetch, providers). */
+  assemble?: Pick<AssembleOptions, 'prompts' | 'apiReferenceScript' | 'fetch' | 'providers'>
 }
 
 export interface TestGateway {

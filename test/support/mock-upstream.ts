@@ -23,6 +23,10 @@ export interface MockReply {
   text?: string
   /** … or SSE frames written one by one, each a complete frame such as `data: {...}\n\n`. */
   sse?: string[]
+  /** … or raw bytes sent as they are with their length (a gzip bomb, with `content-encoding` in headers) … */
+  raw?: Uint8Array
+  /** … or chunks written one by one without a declared length, as the client reads them (an endless body). */
+  chunks?: () => AsyncIterable<string | Uint8Array>
   /** Delay before the status line is sent. */
   delayMs?: number
   /** Delay between SSE frames. */
@@ -60,6 +64,14 @@ export function sseFromChunkLines(text: string, options: { done?: boolean; event
 export function sseFromRaw(raw: string): string[] {
   const separator = raw.includes('\r\n\r\n') ? '\r\n\r\n' : '\n\n'
   return raw.split(separator).filter((frame) => frame.trim() !== '').map((frame) => frame + separator)
+}
+
+/** A JSON body of about `bytes` bytes (one long string), produced as it is read: an oversize answer. */
+export async function* oversizeJson(bytes: number, chunkBytes = 64 * 1024): AsyncGenerator<string> {
+  yield '{"id":"chatcmpl-big","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"'
+  const filler = 'a'.repeat(chunkBytes)
+  for (let sent = 0; sent < bytes; sent += chunkBytes) yield filler
+  yield '"},"finish_reason":"stop"}]}'
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -110,6 +122,20 @@ export async function startMockUpstream(handler: MockHandler = () => ({ status: 
         res.write(frame)
         sent++
         if (reply.frameDelayMs) await sleep(reply.frameDelayMs)
+      }
+      res.end()
+      return
+    }
+    if (reply.raw) {
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(reply.raw.byteLength), ...reply.headers })
+      res.end(reply.raw)
+      return
+    }
+    if (reply.chunks) {
+      res.writeHead(status, { 'content-type': 'application/json', ...reply.headers })
+      for await (const chunk of reply.chunks()) {
+        if (res.destroyed) return
+        if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve))
       }
       res.end()
       return

@@ -119,11 +119,11 @@ describe('Anthropic adapter: error mapping', () => {
     expect(err).toMatchObject({ status: 502, retryable: true })
   })
 
-  it('a stream that ends cleanly but before message_delta throws instead of ending silently', async () => {
+  it('a stream that ends cleanly but before message_stop throws instead of ending silently', async () => {
     h.upstream.setHandler(() => ({ sse: anthropicFrames('sdk-basic_response.sse').slice(0, 5) }))
     const stream = await h.provider.chatStream(chatRequest({ stream: true }), h.ctx())
     const err = await collect(stream).catch((e: unknown) => e)
-    expect(err).toMatchObject({ status: 502, code: 'upstream_error', retryable: true, message: 'anthropic: the stream ended before the message did' })
+    expect(err).toMatchObject({ status: 502, code: 'upstream_error', retryable: true, message: 'anthropic: the stream ended before the answer did' })
   })
 
   it('an unreachable upstream → connection_error, retryable', async () => {

@@ -23,4 +23,11 @@ describe('configuration from the environment and the config file', () => {
     expect(() => buildConfig({ MANIFOLD_CALLBACK_RETRY_SCHEDULE: '5s,soon' })).toThrow('MANIFOLD_CALLBACK_RETRY_SCHEDULE: "soon" is not a duration')
     expect(buildConfig({ MANIFOLD_CALLBACK_RETRY_SCHEDULE: '50ms,5s,2m' }).callbackRetrySchedule).toEqual([50, 5000, 120000])
   })
+
+  it('caps upstream answers at 32 MiB and stream events at 8 MiB unless the file says otherwise', () => {
+    expect(parseFileConfig({}, 'gw.json').upstream).toEqual({ max_response_bytes: 32 * 1024 * 1024, max_event_bytes: 8 * 1024 * 1024 })
+    expect(parseFileConfig({ upstream: { max_response_bytes: 65_536 } }, 'gw.json').upstream).toEqual({ max_response_bytes: 65_536, max_event_bytes: 8 * 1024 * 1024 })
+    expect(() => parseFileConfig({ upstream: { max_response_bytes: 10 } }, 'gw.json')).toThrow('upstream.max_response_bytes')
+    expect(() => parseFileConfig({ upstream: { max_body: 1 } }, 'gw.json')).toThrow('upstream')
+  })
 })

@@ -98,4 +98,29 @@ describe('createNodeFetch: the SDKs\' HTTP client on Node', () => {
     const viaRequest = await http.fetch(new Request(`${mock.url}/v1/other`, { method: 'POST', body: '{}' }))
     expect(await viaRequest.json()).toEqual({ ok: true })
   })
+
+  it('hands a redirect back as it is, on both paths, and the target receives nothing', async () => {
+    mock.setHandler((req) => (req.path === '/moved' ? { json: completion } : { status: 307, headers: { location: `${mock.url}/moved` }, text: '' }))
+    const before = mock.requests.length
+    const direct = await http.fetch(`${mock.url}/v1/chat/completions`, { method: 'POST', body: '{}' })
+    const viaFallback = await http.fetch(new Request(`${mock.url}/v1/chat/completions`, { method: 'POST', body: '{}' }))
+    expect([direct.status, viaFallback.status]).toEqual([307, 307])
+    expect(direct.headers.get('location')).toBe(`${mock.url}/moved`)
+    expect(mock.requests.slice(before).map((r) => r.path)).toEqual(['/v1/chat/completions', '/v1/chat/completions'])
+  })
+
+  it('streams a JSON answer of unknown length instead of buffering it, and a cancelled read ends the download', async () => {
+    const chunks = () => (async function* () {
+      for (let i = 0; i < 4096; i++) yield 'x'.repeat(16 * 1024)
+    })()
+    mock.setHandler(() => ({ chunks }))
+    const res = await http.fetch(`${mock.url}/big`)
+    const reader = res.body!.getReader()
+    const first = await reader.read()
+    expect(first.done).toBe(false)
+    await reader.cancel()
+    const seen = mock.requests.at(-1)!
+    await expect.poll(() => seen.abortedAt !== undefined || seen.finishedAt !== undefined).toBe(true)
+    expect(seen.abortedAt).toBeDefined()
+  })
 })

@@ -55,4 +55,11 @@ describe('the gateway on workerd with D1', () => {
     expect(res.headers.get('retry-after')).toBe('7')
     expect(await res.json()).toMatchObject({ error: { type: 'rate_limit_error', code: 'rate_limit_exceeded' } })
   })
+
+  it('refuses an upstream redirect instead of following it', async () => {
+    const key = await createKey()
+    const res = await call('/v1/chat/completions', { method: 'POST', key, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'openai/redirect', messages: [{ role: 'user', content: 'x' }] }) })
+    expect(res.status).toBe(502)
+    expect(await res.json()).toMatchObject({ error: { type: 'upstream_error', code: 'upstream_redirect' } })
+  })
 })

@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node'
 import { fixtureJson, fixtureText } from '../support/fixtures.js'
-import { sseFromChunkLines, sseFromRaw, startMockUpstream } from '../support/mock-upstream.js'
+import { sseFromChunkLines, sseFromRaw, startMockUpstream, type MockReply } from '../support/mock-upstream.js'
 import { startWorkersCallbackReceiver } from '../support/workers-callback-receiver.js'
 
 /** The gateway's MANIFOLD_WEBHOOK_SECRET in the Workers tests; the receiver verifies with it in Node. */
@@ -11,12 +11,15 @@ const WEBHOOK_SECRET = `whsec_${Buffer.from('manifold-workers-webhook-secret!').
  * recording it replays (workerd cannot start servers, and the tests cannot change this handler).
  */
 export default async function setup(project: TestProject) {
-  const upstream = await startMockUpstream((req) => {
+  const upstream = await startMockUpstream((req): MockReply => {
     const body = req.body as { model?: string; stream?: boolean }
     if (body.model === 'tool-call') return { sse: sseFromRaw(fixtureText('openai/python-stream-tool-call-get-weather.sse')) }
     // A job's call that never answers: the cancel test needs it to stay running.
     if (body.model === 'hang') return { hang: true }
     if (body.model === 'broken') return { status: 429, headers: { 'retry-after': '7' }, json: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } } }
+    // Workers' fetch must hand the 3xx back instead of following it to /elsewhere.
+    if (body.model === 'redirect') return { status: 307, headers: { location: `${upstream.url}/elsewhere` }, text: '' }
+    if (req.path === '/elsewhere') return { json: fixtureJson('openai/vercel-openai-text.json') }
     if (body.stream) return { sse: sseFromChunkLines(fixtureText('openai/vercel-openai-text.chunks.txt')) }
     return { json: fixtureJson('openai/vercel-openai-text.json') }
   })

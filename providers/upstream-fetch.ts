@@ -1,0 +1,104 @@
+import { redirectRefused, responseTooLarge } from './transport-errors.js'
+import type { FetchFn } from './types.js'
+
+export interface UpstreamLimits {
+  /** The most a non-streaming answer may be, counted after decompression. */
+  maxResponseBytes: number
+  /** The most one SSE event (all its lines) may be, so a line that never ends cannot grow memory. */
+  maxEventBytes: number
+}
+
+/**
+ * 32 MiB holds a 128k-token completion many times over and a float-encoded embeddings batch of about a
+ * thousand 1,536-dimension vectors; it matches the default request body limit. No single stream event
+ * (one delta) comes near 8 MiB.
+ */
+export const DEFAULT_UPSTREAM_LIMITS: UpstreamLimits = { maxResponseBytes: 32 * 1024 * 1024, maxEventBytes: 8 * 1024 * 1024 }
+
+const NEWLINE = 10
+const CARRIAGE_RETURN = 13
+
+function isEventStream(headers: Headers): boolean {
+  return (headers.get('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase() === 'text/event-stream'
+}
+
+/** Counts every byte that passes (after any decompression) and fails the stream past `limit`. */
+function totalCap(limit: number, tooLarge: () => Error): TransformStream<Uint8Array, Uint8Array> {
+  let seen = 0
+  return new TransformStream({
+    transform(chunk, controller) {
+      seen += chunk.byteLength
+      if (seen > limit) controller.error(tooLarge())
+      else controller.enqueue(chunk)
+    },
+  })
+}
+
+/** Counts the bytes of the current SSE event (reset at each blank line) and fails the stream past `limit`. */
+function eventCap(limit: number, tooLarge: () => Error): TransformStream<Uint8Array, Uint8Array> {
+  let eventBytes = 0
+  let lineBytes = 0
+  let lastByte = -1
+  return new TransformStream({
+    transform(chunk, controller) {
+      let start = 0
+      while (start < chunk.length) {
+        const newline = chunk.indexOf(NEWLINE, start)
+        const end = newline === -1 ? chunk.length : newline
+        if (end > start) {
+          lineBytes += end - start
+          eventBytes += end - start
+          lastByte = chunk[end - 1]!
+        }
+        if (eventBytes > limit) {
+          controller.error(tooLarge())
+          return
+        }
+        if (newline === -1) break
+        const blankLine = lineBytes === 0 || (lineBytes === 1 && lastByte === CARRIAGE_RETURN)
+        eventBytes = blankLine ? 0 : eventBytes + 1
+        lineBytes = 0
+        start = newline + 1
+      }
+      controller.enqueue(chunk)
+    },
+  })
+}
+
+/**
+ * The fetch every provider's SDK calls through: redirects are never followed (a 3xx is an error, the
+ * target gets nothing), a non-streaming answer is cut off once it passes its cap while it is read (never
+ * buffered whole first), and each SSE event is capped. Bytes are counted as the SDK reads them, after the
+ * runtime's decompression, so a compression bomb stops at the cap.
+ */
+export function guardUpstreamFetch(inner: FetchFn, provider: string, limits: UpstreamLimits): FetchFn {
+  const tooLargeAnswer = () => responseTooLarge(provider, limits.maxResponseBytes, 'answer')
+  const tooLargeEvent = () => responseTooLarge(provider, limits.maxEventBytes, 'stream event')
+
+  async function guardedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    const response = await inner(input, { ...init, redirect: 'manual' })
+    if (response.status >= 300 && response.status < 400 && response.status !== 304) {
+      await response.body?.cancel().catch(() => undefined)
+      throw redirectRefused(provider, response.status)
+    }
+    if (!response.body) return response
+    const { headers } = response
+    let cap: TransformStream<Uint8Array, Uint8Array>
+    if (isEventStream(headers)) {
+      cap = eventCap(limits.maxEventBytes, tooLargeEvent)
+    } else {
+      const declared = Number(headers.get('content-length') ?? Number.NaN)
+      const encoded = headers.has('content-encoding')
+      if (!encoded && declared > limits.maxResponseBytes) {
+        await response.body.cancel().catch(() => undefined)
+        throw tooLargeAnswer()
+      }
+      // A plain body of a known, acceptable length cannot grow past it: no counting needed.
+      if (!encoded && Number.isFinite(declared)) return response
+      cap = totalCap(limits.maxResponseBytes, tooLargeAnswer)
+    }
+    return new Response(response.body.pipeThrough(cap), { status: response.status, statusText: response.statusText, headers })
+  }
+
+  return guardedFetch as FetchFn
+}
