@@ -15,6 +15,9 @@ export const HARDENING_SECRETS = {
   webhookSecret: `whsec_${Buffer.from('hardening-webhook-secret-32bytes').toString('base64')}`,
 }
 
+/** Small enough that an oversize body is cheap to send. */
+export const BODY_LIMIT = 65_536
+
 /** The kinds of credential a request can carry, for the auth matrix. */
 export type KeyKind = 'none' | 'bad' | 'revoked' | 'normal' | 'scoped-elsewhere' | 'admin'
 export const KEY_KINDS: readonly KeyKind[] = ['none', 'bad', 'revoked', 'normal', 'scoped-elsewhere', 'admin']
@@ -56,7 +59,7 @@ export async function startHardeningGateway(): Promise<HardeningGateway> {
       ANTHROPIC_API_KEY: HARDENING_SECRETS.anthropicKey, ANTHROPIC_BASE_URL: upstream.url,
       MISTRAL_API_KEY: HARDENING_SECRETS.mistralKey, MISTRAL_BASE_URL: upstream.url,
       GEMINI_API_KEY: HARDENING_SECRETS.geminiKey, GEMINI_BASE_URL: upstream.url,
-      MANIFOLD_WEBHOOK_SECRET: HARDENING_SECRETS.webhookSecret,
+      MANIFOLD_WEBHOOK_SECRET: HARDENING_SECRETS.webhookSecret, MANIFOLD_BODY_LIMIT: String(BODY_LIMIT),
     },
     assemble: { prompts: new PromptCatalog(shippedPrompts()), apiReferenceScript: async () => '/* api reference */' },
   })
