@@ -43,7 +43,7 @@ function capturingLogger(lines: string[]): Logger {
  * A gateway with every provider configured against one mock upstream (OpenAI-shaped answers, recorded), the
  * shipped prompt APIs, a capturing logger, and one key of each kind.
  */
-export async function startHardeningGateway(): Promise<HardeningGateway> {
+export async function startHardeningGateway(options: { listen?: boolean } = {}): Promise<HardeningGateway> {
   const upstream = await startMockUpstream((req) => {
     if (req.path.endsWith('/embeddings')) return { json: fixtureJson('openai/vercel-openai-embedding.json') }
     // The sentiment prompt API checks its answer against its output schema.
@@ -53,6 +53,7 @@ export async function startHardeningGateway(): Promise<HardeningGateway> {
   })
   const logLines: string[] = []
   const gw = await startTestGateway({
+    listen: options.listen,
     log: capturingLogger(logLines),
     env: {
       OPENAI_API_KEY: HARDENING_SECRETS.openaiKey, OPENAI_BASE_URL: `${upstream.url}/v1`,
