@@ -1,19 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { anthropicFrames } from '../support/anthropic-harness.js'
 import { eventually } from '../support/eventually.js'
-import { fixtureText } from '../support/fixtures.js'
-import { geminiFrames } from '../support/gemini-harness.js'
-import { HARDENING_SECRETS, startHardeningGateway, type HardeningGateway } from '../support/hardening-gateway.js'
-import { sseFromChunkLines, type ReceivedRequest } from '../support/mock-upstream.js'
-
-/** Each provider's recorded stream, in its own wire format, picked by what the mock received. */
-function recordedStream(req: ReceivedRequest): string[] {
-  if (req.path.startsWith('/v1/messages')) return anthropicFrames('vercel-anthropic-text.chunks.txt')
-  if (req.path.includes(':streamGenerateContent')) return geminiFrames('vercel-google-text.chunks.txt')
-  if (req.headers.authorization === `Bearer ${HARDENING_SECRETS.mistralKey}`) return sseFromChunkLines(fixtureText('mistral/vercel-mistral-text.chunks.txt'))
-  return sseFromChunkLines(fixtureText('openai/vercel-openai-text.chunks.txt'))
-}
+import { recordedAnswer, startHardeningGateway, type HardeningGateway } from '../support/hardening-gateway.js'
 
 const models = ['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5', 'mistral/mistral-small-latest', 'gemini/gemini-2.5-flash']
 
@@ -25,7 +13,7 @@ describe('client faults: a client that goes away mid-call (per provider)', () =>
   beforeAll(async () => {
     h = await startHardeningGateway({ listen: true })
     // The upstream sends frames up to `holdAtFrame`, then waits for ever: the client decides when the call ends.
-    h.upstream.setHandler((req) => ({ sse: recordedStream(req), beforeFrame: (index) => (index >= holdAtFrame ? never : undefined) }))
+    h.upstream.setHandler((req) => ({ ...recordedAnswer(req), beforeFrame: (index) => (index >= holdAtFrame ? never : undefined) }))
   })
   afterAll(() => h.close())
 

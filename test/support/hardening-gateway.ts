@@ -3,7 +3,9 @@ import { revokeKey } from '../../src/security/key-service.js'
 import type { Logger } from '../../src/log.js'
 import { fixtureJson, fixtureText } from './fixtures.js'
 import { startTestGateway, type TestGateway } from './gateway.js'
-import { sseFromChunkLines, startMockUpstream, type MockUpstream } from './mock-upstream.js'
+import { anthropicFrames } from './anthropic-harness.js'
+import { geminiFrames } from './gemini-harness.js'
+import { sseFromChunkLines, startMockUpstream, type MockReply, type MockUpstream, type ReceivedRequest } from './mock-upstream.js'
 import { completionWith, shippedPrompts } from './prompt-files.js'
 
 /** The secrets a hardening gateway is configured with: each must never show up anywhere a user or operator looks. */
@@ -34,6 +36,24 @@ export interface HardeningGateway {
   close(): Promise<void>
 }
 
+const isStream = (req: ReceivedRequest) => (req.body as { stream?: boolean } | undefined)?.stream === true || req.path.includes(':streamGenerateContent')
+
+/** Each provider's recorded answer in its own wire format (JSON or stream), picked by what the mock received. */
+export function recordedAnswer(req: ReceivedRequest): MockReply {
+  const stream = isStream(req)
+  if (req.path.endsWith('/embeddings')) return { json: fixtureJson('openai/vercel-openai-embedding.json') }
+  if (req.path.startsWith('/v1/messages')) return stream ? { sse: anthropicFrames('vercel-anthropic-text.chunks.txt') } : { json: fixtureJson('anthropic/vercel-anthropic-text.json') }
+  if (req.path.includes(':generateContent') || req.path.includes(':streamGenerateContent')) {
+    return stream ? { sse: geminiFrames('vercel-google-text.chunks.txt') } : { json: fixtureJson('gemini/vercel-google-text.json') }
+  }
+  if (req.headers.authorization === `Bearer ${HARDENING_SECRETS.mistralKey}`) {
+    return stream ? { sse: sseFromChunkLines(fixtureText('mistral/vercel-mistral-text.chunks.txt')) } : { json: fixtureJson('mistral/vercel-mistral-text.json') }
+  }
+  // The sentiment prompt API checks its answer against its output schema.
+  if (req.rawBody.includes('You classify the sentiment')) return { json: completionWith('{"label": "positive", "score": 0.9}') }
+  return stream ? { sse: sseFromChunkLines(fixtureText('openai/vercel-openai-text.chunks.txt')) } : { json: fixtureJson('openai/vercel-openai-text.json') }
+}
+
 function capturingLogger(lines: string[]): Logger {
   const write = (level: string) => (msg: string, fields?: Record<string, unknown>) => { lines.push(JSON.stringify({ level, msg, ...fields })) }
   return { info: write('info'), warn: write('warn'), error: write('error') }
@@ -44,13 +64,7 @@ function capturingLogger(lines: string[]): Logger {
  * shipped prompt APIs, a capturing logger, and one key of each kind.
  */
 export async function startHardeningGateway(options: { listen?: boolean } = {}): Promise<HardeningGateway> {
-  const upstream = await startMockUpstream((req) => {
-    if (req.path.endsWith('/embeddings')) return { json: fixtureJson('openai/vercel-openai-embedding.json') }
-    // The sentiment prompt API checks its answer against its output schema.
-    if (req.rawBody.includes('You classify the sentiment')) return { json: completionWith('{"label": "positive", "score": 0.9}') }
-    if ((req.body as { stream?: boolean } | undefined)?.stream) return { sse: sseFromChunkLines(fixtureText('openai/vercel-openai-text.chunks.txt')) }
-    return { json: fixtureJson('openai/vercel-openai-text.json') }
-  })
+  const upstream = await startMockUpstream(recordedAnswer)
   const logLines: string[] = []
   const gw = await startTestGateway({
     listen: options.listen,
