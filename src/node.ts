@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
+import { Server as HttpServer, type ServerResponse } from 'node:http'
+import { Server as NetServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { serve, upgradeWebSocket } from '@hono/node-server'
 import { Agent, fetch as undiciFetch } from 'undici'
@@ -103,6 +105,55 @@ function jobRunnerTuning(env: Env): { concurrency: number; leaseMs: number } {
   return { concurrency: int(env.MANIFOLD_JOB_CONCURRENCY, 4), leaseMs: int(env.MANIFOLD_JOB_LEASE_MS, 15_000) }
 }
 
+export interface DrainingServer {
+  /**
+   * Stops accepting connections and answers everything that reached a socket before the call; responses
+   * written from now on carry `Connection: close`; idle sockets are closed once what clients already sent has
+   * been read. Resolves when every connection has ended, or after `graceMs` (then the rest are cut).
+   */
+  drain(graceMs: number): Promise<void>
+}
+
+/** Runs `fn` once the event loop has polled twice, i.e. after every byte already in a socket's buffer was read. */
+function afterPendingReads(fn: () => void): void {
+  setImmediate(() => setImmediate(fn))
+}
+
+/**
+ * Graceful drain for Node's HTTP server. `server.close()` closes idle keep-alive sockets at once, and a
+ * socket is "idle" until Node has read the request waiting in it, so requests fully sent but not yet read
+ * were reset (issue 11, item 8). Here the listener stops first, idle sockets are closed only after the loop
+ * has read what was pending, and every later response tells keep-alive clients to go.
+ */
+export function drainableServer(server: HttpServer): DrainingServer {
+  let draining = false
+  const unfinished = new Set<ServerResponse>()
+  const sayClose = (res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader('connection', 'close')
+  }
+  server.prependListener('request', (_req, res: ServerResponse) => {
+    if (draining) sayClose(res)
+    unfinished.add(res)
+    res.once('close', () => {
+      unfinished.delete(res)
+      // A keep-alive response whose headers went out before the signal leaves its socket idle: close it.
+      if (draining) afterPendingReads(() => server.closeIdleConnections())
+    })
+  })
+  return {
+    async drain(graceMs) {
+      draining = true
+      for (const res of unfinished) sayClose(res)
+      // net.Server's close stops listening without http.Server's immediate closeIdleConnections().
+      const closed = new Promise<void>((done) => NetServer.prototype.close.call(server, () => done()))
+      afterPendingReads(() => server.closeIdleConnections())
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs)
+      await closed
+      clearTimeout(timer)
+    },
+  }
+}
+
 export interface NodeGateway {
   deps: AppDeps
   url: string
@@ -131,6 +182,8 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
 
   const websocket = new WebSocketServer({ noServer: true, maxPayload: config.bodyLimitBytes, handleProtocols: (offered) => selectProtocol(offered) })
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port, websocket: { server: websocket } })
+  if (!(server instanceof HttpServer)) throw new Error('expected an HTTP/1.1 server from @hono/node-server')
+  const drainable = drainableServer(server)
   await new Promise<void>((resolveListen, reject) => {
     server.once('listening', resolveListen)
     server.once('error', reject)
@@ -145,17 +198,12 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
   let stopping: Promise<void> | undefined
   async function shutdown(graceMs = 10_000): Promise<void> {
     stopping ??= (async () => {
-      const closed = new Promise<void>((done) => server.close(() => done()))
-      if ('closeIdleConnections' in server) server.closeIdleConnections()
+      const drained = drainable.drain(graceMs)
       for (const socket of websocket.clients) socket.close(1001, 'server shutting down')
       // Unfinished jobs go back to the queue (and undelivered callbacks stay due) for the next start.
       const jobsStopped = jobs.stop(graceMs)
-      const timer = setTimeout(() => {
-        if ('closeAllConnections' in server) server.closeAllConnections()
-      }, graceMs)
-      await closed
+      await drained
       await jobsStopped
-      clearTimeout(timer)
       await deps.usage.close()
       await store.close()
       await upstream.close()
@@ -185,8 +233,10 @@ async function main(): Promise<void> {
     throw err
   }
   const onSignal = (signal: string) => {
+    // Logged once the listener is closed (shutdown starts synchronously): the line means "no new connections".
+    const stopped = gateway.shutdown()
     log.info('shutting down', { signal })
-    gateway.shutdown().then(() => process.exit(0), (err: unknown) => {
+    stopped.then(() => process.exit(0), (err: unknown) => {
       log.error('shutdown failed', { error: err instanceof Error ? err.message : String(err) })
       process.exit(1)
     })

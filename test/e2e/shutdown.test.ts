@@ -4,18 +4,23 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startChildGateway } from '../support/child-gateway.js'
+import { eventually } from '../support/eventually.js'
 import { fixtureJson, fixtureText } from '../support/fixtures.js'
 import { sseFromChunkLines, startMockUpstream, type MockUpstream } from '../support/mock-upstream.js'
+import { gate } from '../support/routing-upstream.js'
 
 const ADMIN = 'mk-shutdown-test-admin-0123456789abcdefghijkl'
 
 describe('graceful shutdown of the Node entry', () => {
   let upstream: MockUpstream
   let dir: string
+  const held = gate()
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'manifold-shutdown-'))
-    upstream = await startMockUpstream((req) => {
+    upstream = await startMockUpstream(async (req) => {
+      // Held until the gateway has taken the signal: every call is provably in flight when it lands.
+      await held.promise
       const stream = (req.body as { stream?: boolean }).stream
       return stream
         ? { sse: sseFromChunkLines(fixtureText('openai/vercel-openai-text.chunks.txt')), frameDelayMs: 5 }
@@ -23,6 +28,7 @@ describe('graceful shutdown of the Node entry', () => {
     })
   })
   afterAll(async () => {
+    held.open()
     await upstream.close()
     rmSync(dir, { recursive: true, force: true })
   })
@@ -44,10 +50,11 @@ describe('graceful shutdown of the Node entry', () => {
       return { status: res.status, id: res.headers.get('x-request-id'), complete: i % 3 !== 0 || text.endsWith('data: [DONE]\n\n') }
     })())
 
-    // SIGTERM once every call is in flight at the upstream (bounded wait).
-    for (let i = 0; i < 500 && upstream.requests.length - seen < calls.length; i++) await new Promise((r) => setTimeout(r, 10))
-    expect(upstream.requests.length - seen).toBe(calls.length)
+    // SIGTERM once every call is held at the upstream; the answers go out only after the gateway took it.
+    await eventually(() => upstream.requests.length - seen === calls.length, 'every call to reach the upstream')
     gw.process.kill('SIGTERM')
+    await eventually(() => gw.stdout().includes('"msg":"shutting down"'), 'the gateway to take the signal')
+    held.open()
 
     const results = await Promise.all(calls)
     expect(await gw.exited).toBe(0)

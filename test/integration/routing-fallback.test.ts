@@ -146,6 +146,8 @@ describe('routing: retries and timeouts (injected clock)', () => {
     r.upstream.setHandler(perModel({ alpha: { hang: true } }))
     const pending = r.chat('bounded')
     await vi.waitFor(() => expect(clock.pending()).toContain(5000))
+    // The hung request must have reached the upstream before time runs out, or there is nothing to abort.
+    await vi.waitFor(() => expect(requestsFor(r.upstream.requests, 'alpha')).toHaveLength(1))
     clock.advance(5000)
     const res = await pending
     expect(res.status).toBe(504)

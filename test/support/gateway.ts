@@ -8,7 +8,8 @@ import { assembleDeps, type AssembleOptions } from '../../src/assemble.js'
 import type { Clock } from '../../src/clock.js'
 import { buildConfig, parseFileConfig, type Env } from '../../src/config.js'
 import type { AppDeps } from '../../src/deps.js'
-import { silentLogger } from '../../src/log.js'
+import { silentLogger, type Logger } from '../../src/log.js'
+import { createNodeFetch } from '../../src/node-fetch.js'
 import { createKey, type KeyFields } from '../../src/security/key-service.js'
 import { hashKey } from '../../src/security/keys.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
@@ -24,6 +25,8 @@ export interface TestGatewayOptions {
   clock?: Clock
   /** Serve on a loopback port (for real clients); otherwise use `app.request`. */
   listen?: boolean
+  /** Where the gateway logs (silent by default). */
+  log?: Logger
   /** Extra dependencies for assembleDeps (a prompt catalog, the docs script, the production upstream fetch, providers). */
   assemble?: Pick<AssembleOptions, 'prompts' | 'apiReferenceScript' | 'fetch' | 'providers'>
 }
@@ -46,7 +49,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const env: Env = { MANIFOLD_ADMIN_KEY: ADMIN_KEY, ...options.env }
   const config = buildConfig(env, parseFileConfig(options.file ?? {}, 'test'))
   const store = openSqliteStore({ path: ':memory:', migrationsFolder: MIGRATIONS })
-  const deps = assembleDeps({ config, store, log: silentLogger, adminKeyHash: await hashKey(ADMIN_KEY), clock: options.clock, ...options.assemble })
+  // The production upstream client (src/node-fetch.ts), as src/node.ts wires it, not the global fetch.
+  const upstream = createNodeFetch()
+  const deps = assembleDeps({ config, store, log: options.log ?? silentLogger, adminKeyHash: await hashKey(ADMIN_KEY), clock: options.clock, fetch: upstream.fetch, ...options.assemble })
   const app = createApp(deps)
 
   let server: ServerType | undefined
@@ -82,6 +87,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       }
       await deps.usage.close()
       await store.close()
+      await upstream.close()
     },
   }
 }

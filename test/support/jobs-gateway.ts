@@ -7,6 +7,7 @@ import type { AppDeps } from '../../src/deps.js'
 import { JobRunner, type JobRunnerOptions } from '../../src/jobs/runner.js'
 import type { JobView } from '../../src/jobs/job-view.js'
 import { silentLogger } from '../../src/log.js'
+import { createNodeFetch } from '../../src/node-fetch.js'
 import { PromptCatalog, type PromptSource } from '../../src/prompt-api/catalog.js'
 import { createKey, type KeyFields } from '../../src/security/key-service.js'
 import { hashKey } from '../../src/security/keys.js'
@@ -43,8 +44,10 @@ export async function startJobsGateway(options: JobsGatewayOptions = {}): Promis
   const env: Env = { MANIFOLD_ADMIN_KEY: ADMIN_KEY, MANIFOLD_WEBHOOK_SECRET: WEBHOOK_SECRET, ...options.env }
   const config = buildConfig(env, parseFileConfig(options.file ?? {}, 'test'))
   const store = openSqliteStore({ path: ':memory:', migrationsFolder: MIGRATIONS })
+  // Upstream calls go through the production client, as src/node.ts wires it.
+  const upstream = createNodeFetch()
   const deps = assembleDeps({
-    config, store, log: silentLogger, adminKeyHash: await hashKey(ADMIN_KEY),
+    config, store, log: silentLogger, adminKeyHash: await hashKey(ADMIN_KEY), fetch: upstream.fetch,
     resolveHost: options.resolveHost, prompts: options.prompts ? new PromptCatalog(options.prompts) : undefined,
   })
   const app = createApp(deps)
@@ -76,15 +79,9 @@ export async function startJobsGateway(options: JobsGatewayOptions = {}): Promis
       await runner.stop(1_000)
       await deps.usage.close()
       await store.close()
+      await upstream.close()
     },
   }
 }
 
-/** Polls (bounded) until the condition holds. */
-export async function eventually(condition: () => boolean, what: string, tries = 2_000): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (condition()) return
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
+export { eventually } from './eventually.js'

@@ -31,6 +31,8 @@ export interface MockReply {
   delayMs?: number
   /** Delay between SSE frames. */
   frameDelayMs?: number
+  /** Awaited before SSE frame `index` is written: lets a test pace the stream by what its client has seen. */
+  beforeFrame?: (index: number) => Promise<void> | void
   /** Destroy the socket after this many SSE frames (a mid-stream failure). */
   failAfterFrames?: number
   /** Never answer (a hang, for timeouts). */
@@ -114,6 +116,7 @@ export async function startMockUpstream(handler: MockHandler = () => ({ status: 
       res.flushHeaders()
       let sent = 0
       for (const frame of reply.sse) {
+        if (reply.beforeFrame) await reply.beforeFrame(sent)
         if (res.destroyed) return
         if (reply.failAfterFrames !== undefined && sent >= reply.failAfterFrames) {
           res.destroy()

@@ -8,6 +8,7 @@ const dns: Record<string, string[]> = {
   'v6-loop.example.com': ['::1'],
   'mapped.example.com': ['::ffff:192.168.1.10'],
   'meta.example.com': ['169.254.169.254'],
+  'nat64.example.com': ['93.184.215.14', '64:ff9b:1::a9fe:a9fe'],
 }
 const resolve: HostResolver = async (host) => {
   const answer = dns[host]
@@ -60,8 +61,36 @@ describe('callback URL checks (SSRF)', () => {
     ['https://127.1/', 'the host 127.0.0.1 is a loopback address'],
     ['https://3232235521/', 'the host 192.168.0.1 is a private address'],
     ['https://0xa9fea9fe/', 'the host 169.254.169.254 is a link-local or cloud metadata address'],
+    // IPv6 forms that carry an IPv4 address: the IPv4 inside decides (issue 11, item 6).
+    ['https://[::ffff:0:7f00:1]/', 'the host [::ffff:0:7f00:1] is a loopback address'],
+    ['https://[::ffff:0:a9fe:a9fe]/', 'the host [::ffff:0:a9fe:a9fe] is a link-local or cloud metadata address'],
+    ['https://[64:ff9b:1::a9fe:a9fe]/', 'the host [64:ff9b:1::a9fe:a9fe] is a link-local or cloud metadata address'],
+    ['https://[64:ff9b:1::808:808]/', 'the host [64:ff9b:1::808:808] is a local-use NAT64 address'],
+    ['https://[2002:a9fe:a9fe::1]/', 'the host [2002:a9fe:a9fe::1] is a link-local or cloud metadata address'],
+    ['https://[2002:c0a8:101::]/', 'the host [2002:c0a8:101::] is a private address'],
+    ['https://[::7f00:1]/', 'the host [::7f00:1] is a loopback address'],
+    ['https://[::808:808]/', 'the host [::808:808] is a reserved address'],
+    ['https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/', 'the host [2001:0:4136:e378:8000:63bf:3fff:fdd2] is a Teredo tunnelling address'],
+    ['https://[2001:db8::1]/', 'the host [2001:db8::1] is a reserved address'],
+    ['https://[fec0::1]/', 'the host [fec0::1] is a site-local address'],
+    ['https://[100::1]/', 'the host [100::1] is a discard-only address'],
+    ['https://[fe80::1%25eth0]/', 'it is not a valid absolute URL'],
+    ['https://192.0.2.1/', 'the host 192.0.2.1 is a reserved address'],
+    ['https://198.18.0.1/', 'the host 198.18.0.1 is a reserved address'],
+    ['https://240.0.0.1/', 'the host 240.0.0.1 is a reserved address'],
+    ['https://255.255.255.255/', 'the host 255.255.255.255 is a broadcast address'],
   ])('refuses %s', async (url, expected) => {
     expect(await reason(url)).toBe(expected)
+  })
+
+  it.each([
+    'https://8.8.8.8/',
+    'https://[2606:4700:4700::1111]/',
+    'https://[::ffff:808:808]/',
+    'https://[64:ff9b::808:808]/',
+    'https://[2002:808:808::1]/',
+  ])('accepts the public address %s', async (url) => {
+    expect(await reason(url)).toBe('ok')
   })
 
   it('refuses names for the machine itself and names that resolve to private addresses', async () => {
@@ -73,6 +102,7 @@ describe('callback URL checks (SSRF)', () => {
     expect(await reason('https://v6-loop.example.com/')).toBe('the host v6-loop.example.com resolves to ::1, a loopback address')
     expect(await reason('https://mapped.example.com/')).toBe('the host mapped.example.com resolves to ::ffff:192.168.1.10, a private address')
     expect(await reason('https://meta.example.com/')).toBe('the host meta.example.com resolves to 169.254.169.254, a link-local or cloud metadata address')
+    expect(await reason('https://nat64.example.com/')).toBe('the host nat64.example.com resolves to 64:ff9b:1::a9fe:a9fe, a link-local or cloud metadata address')
     expect(await reason('https://nowhere.example.com/')).toBe('the host nowhere.example.com does not resolve')
   })
 

@@ -5,6 +5,7 @@ import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createNodeFetch, type NodeFetch } from '../../src/node-fetch.js'
 import { startMockUpstream, type MockUpstream } from '../support/mock-upstream.js'
+import { gate } from '../support/routing-upstream.js'
 
 const completion = {
   id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'gpt-4o-mini',
@@ -44,13 +45,27 @@ describe('createNodeFetch: the SDKs\' HTTP client on Node', () => {
     expect(seen.body).toEqual({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] })
   })
 
-  it('streams SSE frames as they arrive', async () => {
+  it('streams SSE frames as they arrive: the client has frame k before the upstream sends frame k+1', async () => {
     const frames = [chunk({ role: 'assistant', content: '' }), chunk({ content: 'He' }), chunk({ content: 'llo' }), chunk({}, 'stop')]
-    mock.setHandler(() => ({ sse: [...frames.map((f) => `data: ${JSON.stringify(f)}\n\n`), 'data: [DONE]\n\n'], frameDelayMs: 5 }))
+    const events: string[] = []
+    // Frame k+1 is written only once the client has seen frame k; a client that buffered would never see one.
+    const seen = frames.map(() => gate())
+    mock.setHandler(() => ({
+      sse: [...frames.map((f) => `data: ${JSON.stringify(f)}\n\n`), 'data: [DONE]\n\n'],
+      beforeFrame: async (index) => {
+        if (index > 0) await seen[index - 1]!.promise
+        events.push(`sent ${index}`)
+      },
+    }))
     const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }], stream: true })
     const received = []
-    for await (const part of stream) received.push(part)
+    for await (const part of stream) {
+      events.push(`received ${received.length}`)
+      seen[received.length]!.open()
+      received.push(part)
+    }
     expect(received).toEqual(frames)
+    expect(events).toEqual(['sent 0', 'received 0', 'sent 1', 'received 1', 'sent 2', 'received 2', 'sent 3', 'received 3', 'sent 4'])
   })
 
   it('passes an upstream error through with its status, headers and body', async () => {

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { KEY_KINDS, startHardeningGateway, type HardeningGateway, type KeyKind } from '../support/hardening-gateway.js'
+
+const chat = { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }
+
+/** A request each route accepts from a key allowed to use it: path parameters filled, a valid body. */
+interface RouteCall { path: string; body?: unknown }
+
+/** Every route the app serves, by `METHOD path` as hono lists it. A new route fails the first test until added here. */
+const routeCalls = (h: HardeningGateway): Record<string, RouteCall> => ({
+  'GET /health': { path: '/health' },
+  'GET /health/targets': { path: '/health/targets' },
+  'POST /v1/chat/completions': { path: '/v1/chat/completions', body: chat },
+  'POST /v1/embeddings': { path: '/v1/embeddings', body: { model: 'openai/text-embedding-3-small', input: 'hi' } },
+  'GET /v1/models': { path: '/v1/models' },
+  'POST /admin/keys': { path: '/admin/keys', body: { name: 'made-in-matrix' } },
+  'GET /admin/keys': { path: '/admin/keys' },
+  'GET /admin/keys/:id': { path: `/admin/keys/${h.normalKeyId}` },
+  'PATCH /admin/keys/:id': { path: `/admin/keys/${h.normalKeyId}`, body: { team: 'matrix' } },
+  'POST /admin/keys/:id/rotate': { path: '/admin/keys/key_does_not_exist/rotate' },
+  'DELETE /admin/keys/:id': { path: '/admin/keys/key_does_not_exist' },
+  'GET /admin/usage': { path: '/admin/usage' },
+  'GET /admin/requests': { path: '/admin/requests' },
+  'GET /admin/prices': { path: '/admin/prices' },
+  'GET /metrics': { path: '/metrics' },
+  'GET /v1/prompts': { path: '/v1/prompts' },
+  'GET /v1/prompts/:name': { path: '/v1/prompts/sentiment' },
+  'POST /v1/prompts/:name': { path: '/v1/prompts/sentiment', body: { text: 'I love it' } },
+  'POST /v1/prompts/:name/versions/:version': { path: '/v1/prompts/sentiment/versions/1', body: { text: 'I love it' } },
+  'GET /openapi.json': { path: '/openapi.json' },
+  'GET /docs': { path: '/docs' },
+  'GET /docs/api-reference.js': { path: '/docs/api-reference.js' },
+  'GET /v1/jobs': { path: '/v1/jobs' },
+  'GET /v1/jobs/:id': { path: '/v1/jobs/job_does_not_exist' },
+  'DELETE /v1/jobs/:id': { path: '/v1/jobs/job_does_not_exist' },
+  'GET /v1/ws': { path: '/v1/ws' },
+})
+
+const PUBLIC = new Set(['GET /health', 'GET /docs', 'GET /docs/api-reference.js'])
+const ADMIN_ONLY = (route: string) => route.includes(' /admin/') || route === 'GET /health/targets'
+/** Routes that name a model or a prompt: a key scoped to other models and prompts is refused there. */
+const SCOPED = new Set(['POST /v1/chat/completions', 'POST /v1/embeddings', 'GET /v1/prompts/:name', 'POST /v1/prompts/:name', 'POST /v1/prompts/:name/versions/:version'])
+/** What an allowed caller gets: 200 unless the route creates (201), names what does not exist (404) or needs an upgrade (426). */
+const ALLOWED_STATUS: Record<string, number> = {
+  'POST /admin/keys': 201, 'POST /admin/keys/:id/rotate': 404, 'DELETE /admin/keys/:id': 404,
+  'GET /v1/jobs/:id': 404, 'DELETE /v1/jobs/:id': 404, 'GET /v1/ws': 426,
+}
+
+function expectedStatus(route: string, kind: KeyKind): number {
+  const allowed = ALLOWED_STATUS[route] ?? 200
+  if (PUBLIC.has(route)) return allowed
+  if (kind === 'none') return 401
+  // /metrics checks its own credential (the admin key or the metrics token): any other credential is refused.
+  if (route === 'GET /metrics') return kind === 'admin' ? allowed : 403
+  if (kind === 'bad' || kind === 'revoked') return 401
+  if (kind === 'admin') return allowed
+  if (ADMIN_ONLY(route)) return 403
+  return kind === 'scoped-elsewhere' && SCOPED.has(route) ? 403 : allowed
+}
+
+describe('auth on every route × method × key kind', () => {
+  let h: HardeningGateway
+  let calls: Record<string, RouteCall>
+  beforeAll(async () => {
+    h = await startHardeningGateway()
+    calls = routeCalls(h)
+  })
+  afterAll(() => h.close())
+
+  async function send(method: string, call: RouteCall, kind: KeyKind): Promise<number> {
+    const res = await h.gw.request(call.path, {
+      method,
+      key: h.keys[kind],
+      headers: call.body === undefined ? {} : { 'content-type': 'application/json' },
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+    })
+    await res.arrayBuffer()
+    return res.status
+  }
+
+  it('the matrix covers every route the app serves (read from the app, so a new route cannot escape it)', () => {
+    const served = [...new Set(h.gw.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`))]
+    expect(served.sort()).toEqual(Object.keys(calls).sort())
+  })
+
+  it('every route × key kind answers 401, 403 or what an allowed caller gets', async () => {
+    const got: Record<string, Record<string, number>> = {}
+    const want: Record<string, Record<string, number>> = {}
+    for (const [route, call] of Object.entries(calls)) {
+      const method = route.split(' ')[0]!
+      got[route] = {}
+      want[route] = {}
+      for (const kind of KEY_KINDS) {
+        got[route][kind] = await send(method, call, kind)
+        want[route][kind] = expectedStatus(route, kind)
+      }
+    }
+    expect(got).toEqual(want)
+  })
+
+  it('a method a path does not serve is 401 without a key and 404 or 405 with the admin key', async () => {
+    for (const [route, call] of Object.entries(calls)) {
+      const other = route.startsWith('PUT ') ? 'PATCH' : 'PUT'
+      expect(await send(other, call, 'none'), `${other} ${call.path} without a key`).toBe(401)
+      expect([404, 405], `${other} ${call.path} with the admin key`).toContain(await send(other, call, 'admin'))
+    }
+  })
+
+  it('HEAD /health needs no key, like GET (issue 11, item 11)', async () => {
+    expect(await send('HEAD', calls['GET /health']!, 'none')).toBe(200)
+  })
+})

@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eventually } from '../support/eventually.js'
+import { recordedAnswer, startHardeningGateway, type HardeningGateway } from '../support/hardening-gateway.js'
+
+const models = ['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5', 'mistral/mistral-small-latest', 'gemini/gemini-2.5-flash']
+
+describe('client faults: a client that goes away mid-call (per provider)', () => {
+  let h: HardeningGateway
+  let holdAtFrame = 0
+  const never = new Promise<void>(() => {})
+
+  beforeAll(async () => {
+    h = await startHardeningGateway({ listen: true })
+    // The upstream sends frames up to `holdAtFrame`, then waits for ever: the client decides when the call ends.
+    h.upstream.setHandler((req) => ({ ...recordedAnswer(req), beforeFrame: (index) => (index >= holdAtFrame ? never : undefined) }))
+  })
+  afterAll(() => h.close())
+
+  async function usageRow(requestId: string): Promise<unknown[]> {
+    const read = () => h.gw.deps.store.db.all(sql`SELECT outcome, model, stream FROM usage WHERE request_id = ${requestId}`)
+    for (let i = 0; i < 500; i++) {
+      const rows = await read()
+      if (rows.length > 0) return rows
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    return read()
+  }
+
+  function start(model: string, requestId: string, client: AbortController) {
+    return fetch(`${h.gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      signal: client.signal,
+      headers: { authorization: `Bearer ${h.keys.normal}`, 'content-type': 'application/json', 'x-request-id': requestId },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], stream: true }),
+    })
+  }
+
+  it.each(models)('%s: disconnect before the first byte aborts the upstream and records an aborted attempt', async (model) => {
+    holdAtFrame = 0
+    const requestId = `before-${model.replace('/', '-')}`
+    const seen = h.upstream.requests.length
+    const client = new AbortController()
+    const pending = start(model, requestId, client).catch((err: unknown) => err)
+    await eventually(() => h.upstream.requests.length > seen, 'the call to reach the upstream')
+    client.abort()
+    expect(await pending).toBeInstanceOf(Error)
+    const upstreamCall = h.upstream.requests[seen]!
+    await eventually(() => upstreamCall.abortedAt !== undefined, 'the upstream to see the abort')
+    expect(await usageRow(requestId)).toEqual([{ outcome: 'aborted', model, stream: 1 }])
+  })
+
+  it.each(models)('%s: disconnect during the stream aborts the upstream and records the partial attempt', async (model) => {
+    holdAtFrame = 2
+    const requestId = `during-${model.replace('/', '-')}`
+    const seen = h.upstream.requests.length
+    const client = new AbortController()
+    const res = await start(model, requestId, client)
+    expect(res.status).toBe(200)
+    const reader = res.body!.getReader()
+    const first = await reader.read()
+    expect(new TextDecoder().decode(first.value)).toMatch(/^data: \{/)
+    client.abort()
+    const upstreamCall = h.upstream.requests[seen]!
+    await eventually(() => upstreamCall.abortedAt !== undefined, 'the upstream to see the abort')
+    expect(await usageRow(requestId)).toEqual([{ outcome: 'aborted', model, stream: 1 }])
+  })
+})
