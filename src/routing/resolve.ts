@@ -1,7 +1,7 @@
 import type { ProviderEntry } from '../../providers/index.js'
-import { routeSchema, type RouteConfig, type TargetConfig } from '../config.js'
+import { enablingVariable, routeSchema, type RouteConfig, type TargetConfig } from '../config.js'
 import type { AppDeps } from '../deps.js'
-import { invalidRequest, modelNotFound } from '../errors.js'
+import { invalidRequest, modelNotFound, providerNotEnabled } from '../errors.js'
 
 export type Strategy = RouteConfig['strategy']
 
@@ -36,6 +36,8 @@ export function resolveTarget(deps: AppDeps, spec: TargetConfig): Target {
   const providerName = slash > 0 ? aliased.slice(0, slash) : ''
   const upstreamModel = slash > 0 ? aliased.slice(slash + 1) : ''
   const entry = deps.providers.get(providerName)
+  const disabledBy = entry || !upstreamModel ? undefined : enablingVariable(providerName)
+  if (disabledBy) throw providerNotEnabled(providerName, disabledBy)
   if (!entry || !upstreamModel) throw modelNotFound(model)
   if (typeof spec === 'string') return { model: aliased, providerName, upstreamModel, entry, weight: 1 }
   return {
