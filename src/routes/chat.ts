@@ -5,6 +5,7 @@ import { parseChatRequest } from '../openai/chat-request.js'
 import { readJsonBody } from '../openai/read-json.js'
 import { dispatchChat } from '../routing/dispatch.js'
 import { sseHeaders, sseStream } from '../streaming/sse.js'
+import { jsonContentType, plainDecimalJson } from '../metering/plain-decimal-json.js'
 
 /** POST /v1/chat/completions: OpenAI's chat API in front of every provider. */
 export function chatRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -18,7 +19,7 @@ export function chatRoutes(deps: AppDeps): Hono<AppEnv> {
       signal: c.req.raw.signal,
       routeHeader: c.req.header('x-manifold-route'),
     })
-    if (result.kind === 'json') return c.json(result.body, 200, result.headers)
+    if (result.kind === 'json') return c.body(plainDecimalJson(result.body), 200, { ...result.headers, ...jsonContentType })
     return c.body(sseStream(result.chunks), 200, { ...sseHeaders, ...result.headers })
   })
 
