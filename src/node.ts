@@ -252,7 +252,8 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
   return { deps, url, shutdown, reloadPrompts }
 }
 
-async function main(): Promise<void> {
+/** The process entry: start, then drain on SIGTERM/SIGINT and reload prompts on SIGHUP (also run by scripts/start.js). */
+export async function main(): Promise<void> {
   const log = consoleLogger()
   let gateway: NodeGateway
   try {
