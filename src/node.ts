@@ -188,7 +188,8 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
   const prompts = new PromptCatalog(readPromptFiles(config.promptsDir))
   const noProvider = noProviderWarning(config)
   if (noProvider) log.warn(noProvider)
-  checkProviderReferences(config, env.MANIFOLD_CONFIG ?? 'config', prompts.names().flatMap((name) => prompts.versions(name)))
+  const promptModels = () => prompts.names().flatMap((name) => prompts.versions(name))
+  checkProviderReferences(config, env.MANIFOLD_CONFIG ?? 'config', promptModels())
   const store = openDatabase(config.dbPath)
   const adminKeyHash = await ensureAdminKeyHash(store, config.adminKey, log, (secret) => {
     process.stdout.write(`\nManifold admin key (shown once, store it now): ${secret}\n\n`)
@@ -246,6 +247,13 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
   function reloadPrompts(): LoadReport {
     const report = prompts.load(readPromptFiles(config.promptsDir))
     logPromptReport(log, config.promptsDir, report)
+    try {
+      checkProviderReferences(config, env.MANIFOLD_CONFIG ?? 'config', promptModels())
+    } catch (err) {
+      // A running gateway keeps running; calls to that prompt answer 400 provider_not_enabled until it is fixed.
+      if (!(err instanceof ConfigError)) throw err
+      log.error('prompt model not reachable', { error: err.message })
+    }
     return report
   }
 

@@ -3,6 +3,8 @@ import { createServer, type AddressInfo, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Logger } from '../../src/log.js'
+import { startNodeGateway } from '../../src/node.js'
 import { failedChildStart, startChildGateway, type FailedStart } from '../support/child-gateway.js'
 
 /** The `msg` of each JSON log line on stderr (start-up refusals are logged, never thrown with a stack). */
@@ -49,16 +51,38 @@ describe('start-up checks (the real Node entry, as a child process)', () => {
     expectRefusal(start, `${file}: routes.one.targets[0]: "gpt-4o" is neither an alias nor a provider/model name such as openai/gpt-4o-mini`)
   })
 
+  const greetPrompt = (model: string) => [
+    '---', 'name: greet', 'version: 1', 'status: published', 'description: Greets', `model: ${model}`,
+    'input:', '  type: object', '  properties:', '    who: { type: string }', '---', '# user', 'Hello {{who}}', '',
+  ].join('\n')
+
   it("a prompt's model naming a disabled provider fails the start, naming the prompt file", async () => {
     const prompts = join(dir, 'prompts')
     mkdirSync(prompts, { recursive: true })
     const file = join(prompts, 'greet.v1.md')
-    writeFileSync(file, [
-      '---', 'name: greet', 'version: 1', 'status: published', 'description: Greets', 'model: anthropic/claude-haiku-4-5',
-      'input:', '  type: object', '  properties:', '    who: { type: string }', '---', '# user', 'Hello {{who}}', '',
-    ].join('\n'))
+    writeFileSync(file, greetPrompt('anthropic/claude-haiku-4-5'))
     const start = await failedChildStart(withOpenAI({ MANIFOLD_PROMPTS_DIR: prompts, MANIFOLD_DB: join(dir, 'a.db') }))
     expectRefusal(start, `${file}: model: provider "anthropic" is not enabled (set ANTHROPIC_API_KEY)`)
+  })
+
+  it('a prompt reloaded (SIGHUP) with such a model is logged as an error; the gateway keeps running', async () => {
+    const prompts = join(dir, 'reloaded')
+    mkdirSync(prompts, { recursive: true })
+    writeFileSync(join(prompts, 'greet.v1.md'), greetPrompt('openai/gpt-4o-mini'))
+    const errors: Array<{ message: string; fields?: Record<string, unknown> }> = []
+    const log: Logger = { info() {}, warn() {}, error: (message, fields) => errors.push({ message, fields }) }
+    const node = await startNodeGateway({ MANIFOLD_DB: ':memory:', PORT: '0', OPENAI_API_KEY: 'sk-test', MANIFOLD_PROMPTS_DIR: prompts, MANIFOLD_ADMIN_KEY: 'mk-reload-admin-0123456789abcdefghij' }, log)
+    try {
+      writeFileSync(join(prompts, 'greet.v1.md'), greetPrompt('gemini/gemini-2.5-flash'))
+      expect(node.reloadPrompts().loaded).toBe(1)
+      expect(errors).toEqual([{
+        message: 'prompt model not reachable',
+        fields: { error: `${join(prompts, 'greet.v1.md')}: model: provider "gemini" is not enabled (set GEMINI_API_KEY)` },
+      }])
+      expect((await fetch(`${node.url}/health`)).status).toBe(200)
+    } finally {
+      await node.shutdown(0)
+    }
   })
 
   it('with no provider at all the gateway starts and warns which variables to set', async () => {
