@@ -19,6 +19,10 @@ export interface CallContext {
   apiKey: string
   baseURL?: string
   fetch: FetchFn
+  /** This call's drop_unsupported_params (the x-manifold-drop-unsupported-params header); else the provider's own. */
+  dropUnsupportedParams?: boolean
+  /** Told each parameter dropped instead of refused, for the x-manifold-dropped-params header. */
+  onDroppedParam?: (param: string) => void
 }
 
 export interface Provider {

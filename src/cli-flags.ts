@@ -1,3 +1,5 @@
+import { didYouMean } from './cli-help.js'
+
 /** `--name value` and `--name=value` flags plus positional arguments, for the portable CLI commands. */
 export interface ParsedFlags {
   flags: Map<string, string>
@@ -20,7 +22,9 @@ export function parseFlags(args: readonly string[], known: readonly string[], bo
     }
     const eq = arg.indexOf('=')
     const name = arg.slice(2, eq === -1 ? undefined : eq)
-    if (!known.includes(name) && !booleans.includes(name)) throw new CliUsageError(`unknown flag --${name}`)
+    if (!known.includes(name) && !booleans.includes(name)) {
+      throw new CliUsageError(`unknown flag --${name}${didYouMean(name, [...known, ...booleans], (flag) => `--${flag}`)}`)
+    }
     if (booleans.includes(name)) {
       flags.set(name, 'true')
       continue

@@ -90,6 +90,8 @@ export const fileConfigSchema = z.object({
   prompts_dir: z.string().optional(),
   body_limit_bytes: z.number().int().positive().optional(),
   usage_flush_ms: z.number().int().positive().max(100).optional(),
+  /** The default for every provider without its own drop_unsupported_params. */
+  drop_unsupported_params: z.boolean().optional(),
 }).strict()
 export type FileConfig = z.infer<typeof fileConfigSchema>
 
@@ -114,6 +116,8 @@ export interface Config {
   callbackRetrySchedule: number[]
   callbackAllow: string[]
   metricsToken?: string
+  /** Global default for dropping parameters a provider cannot honour (a provider's own setting wins). */
+  dropUnsupportedParams: boolean
   providers: Record<string, ResolvedProvider>
   file: FileConfig
 }
@@ -152,6 +156,28 @@ function intFromEnv(env: Env, name: string, fallback: number, min: number, max: 
     throw new ConfigError(`${name}: expected a whole number from ${min} to ${max}, got "${raw}"`)
   }
   return value
+}
+
+function booleanFromEnv(env: Env, name: string): boolean | undefined {
+  const raw = env[name]?.trim().toLowerCase()
+  if (raw === undefined || raw === '') return undefined
+  if (raw === 'true' || raw === '1') return true
+  if (raw === 'false' || raw === '0') return false
+  throw new ConfigError(`${name}: expected true or false, got "${env[name]}"`)
+}
+
+/** The environment variable that enables a built-in provider or preset; undefined for a name Manifold does not know. */
+export function enablingVariable(name: string): string | undefined {
+  const builtin = builtins[name]
+  if (builtin) return builtin.keyEnv
+  const preset = compatiblePresets[name]
+  if (!preset) return undefined
+  return preset.api_key_env ?? `${name.toUpperCase()}_BASE_URL`
+}
+
+/** Every variable that enables a provider by itself: built-ins first, then the OpenAI-compatible presets. */
+export function enablingVariables(): string[] {
+  return [...Object.keys(builtins), ...Object.keys(compatiblePresets)].map((name) => enablingVariable(name)!)
 }
 
 function urlFromEnv(env: Env, name: string): string | undefined {
@@ -203,11 +229,12 @@ export function parseFileConfig(raw: unknown, source: string): FileConfig {
 /** Combines the environment and the parsed config file into the gateway's configuration. */
 export function buildConfig(env: Env, file: FileConfig = parseFileConfig({}, 'defaults')): Config {
   const providers: Record<string, ResolvedProvider> = {}
+  const dropUnsupportedParams = booleanFromEnv(env, 'MANIFOLD_DROP_UNSUPPORTED_PARAMS') ?? file.drop_unsupported_params ?? false
 
   for (const [name, spec] of Object.entries(builtins)) {
     const apiKey = env[spec.keyEnv]
     if (!apiKey) continue
-    providers[name] = { name, type: spec.type, apiKey, baseURL: urlFromEnv(env, spec.baseEnv), dropUnsupportedParams: false }
+    providers[name] = { name, type: spec.type, apiKey, baseURL: urlFromEnv(env, spec.baseEnv), dropUnsupportedParams }
   }
 
   for (const [name, preset] of Object.entries(compatiblePresets)) {
@@ -217,7 +244,7 @@ export function buildConfig(env: Env, file: FileConfig = parseFileConfig({}, 'de
     const enabled = keyEnv ? Boolean(apiKey) : Boolean(baseOverride)
     if (!enabled) continue
     providers[name] = {
-      name, type: 'openai-compatible', apiKey: apiKey ?? '', baseURL: baseOverride ?? preset.base_url, dropUnsupportedParams: false,
+      name, type: 'openai-compatible', apiKey: apiKey ?? '', baseURL: baseOverride ?? preset.base_url, dropUnsupportedParams,
     }
   }
 
@@ -234,7 +261,7 @@ export function buildConfig(env: Env, file: FileConfig = parseFileConfig({}, 'de
       apiKey,
       baseURL: spec.base_url?.replace(/\/+$/, '') ?? preset?.base_url ?? (builtins[name] ? urlFromEnv(env, builtins[name].baseEnv) : undefined),
       models: spec.models,
-      dropUnsupportedParams: spec.drop_unsupported_params ?? false,
+      dropUnsupportedParams: spec.drop_unsupported_params ?? dropUnsupportedParams,
     }
   }
 
@@ -250,6 +277,7 @@ export function buildConfig(env: Env, file: FileConfig = parseFileConfig({}, 'de
     callbackRetrySchedule: parseDurationList('MANIFOLD_CALLBACK_RETRY_SCHEDULE', env.MANIFOLD_CALLBACK_RETRY_SCHEDULE || '5s,5m,30m,2h,5h,10h,10h'),
     callbackAllow: (env.MANIFOLD_CALLBACK_ALLOW ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     metricsToken: env.MANIFOLD_METRICS_TOKEN || undefined,
+    dropUnsupportedParams,
     providers,
     file,
   }

@@ -51,6 +51,12 @@ export const modelNotFound = (model: string) =>
     type: 'invalid_request_error', code: 'model_not_found', param: 'model',
   })
 
+/** A provider Manifold knows but this deployment has no key for: the caller learns which variable is missing. */
+export const providerNotEnabled = (provider: string, variable: string) =>
+  new GatewayError(400, `The provider \`${provider}\` is not enabled on this gateway; the operator enables it by setting ${variable}.`, {
+    type: 'invalid_request_error', code: 'provider_not_enabled', param: 'model',
+  })
+
 /** Maps a provider failure onto the client-facing error; 429 keeps its Retry-After. */
 export function fromProviderError(err: ProviderError): GatewayError {
   const headers: Record<string, string> = {}

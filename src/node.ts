@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
+import { accessSync, constants as fsConstants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
@@ -13,6 +13,7 @@ import { preloadProviders } from '../providers/index.js'
 import { createApp } from './app.js'
 import { assembleDeps } from './assemble.js'
 import { buildConfig, ConfigError, parseFileConfig, type Config, type Env } from './config.js'
+import { checkProviderReferences, noProviderWarning } from './config-checks.js'
 import type { AppDeps } from './deps.js'
 import { JobRunner } from './jobs/runner.js'
 import { consoleLogger, type Logger } from './log.js'
@@ -34,16 +35,87 @@ export function projectRoot(): string {
   throw new Error('migrations/ not found next to the gateway')
 }
 
+function isManifoldPackage(file: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name === 'manifold'
+  } catch {
+    return false
+  }
+}
+
+/** The nearest folder from `from` upward that is the gateway's project (its package.json) or holds its database. */
+export function findProjectRoot(from: string): string | undefined {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'data', 'manifold.db')) || isManifoldPackage(join(dir, 'package.json'))) return dir
+    if (dirname(dir) === dir) return undefined
+  }
+}
+
+/**
+ * Where the server and the CLI find the database: MANIFOLD_DB, else data/manifold.db in the project root
+ * found from `cwd` upward; undefined when neither exists (the server then uses ./data/manifold.db).
+ */
+export function findDatabasePath(env: Env, cwd: string = process.cwd()): string | undefined {
+  if (env.MANIFOLD_DB === ':memory:') return env.MANIFOLD_DB
+  if (env.MANIFOLD_DB) return resolve(cwd, env.MANIFOLD_DB)
+  const root = findProjectRoot(cwd)
+  return root === undefined ? undefined : join(root, 'data', 'manifold.db')
+}
+
 export function loadConfig(env: Env): Config {
   const path = env.MANIFOLD_CONFIG
-  if (!path) return buildConfig(env)
-  let raw: unknown
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
-  } catch (err) {
-    throw new ConfigError(`MANIFOLD_CONFIG: cannot read ${path} as JSON: ${err instanceof Error ? err.message : String(err)}`)
+  let file: Config['file'] | undefined
+  if (path) {
+    let raw: unknown
+    try {
+      raw = JSON.parse(readFileSync(path, 'utf8'))
+    } catch (err) {
+      throw new ConfigError(`MANIFOLD_CONFIG: cannot read ${path} as JSON: ${err instanceof Error ? err.message : String(err)}`)
+    }
+    file = parseFileConfig(raw, path)
   }
-  return buildConfig(env, parseFileConfig(raw, path))
+  const config = buildConfig(env, file)
+  return { ...config, dbPath: findDatabasePath(env) ?? resolve(config.dbPath) }
+}
+
+/** A database path that cannot work (a folder, under a file, not writable): one line with the problem and the fix. */
+function checkDatabasePath(path: string): void {
+  if (path === ':memory:') return
+  const fix = 'set MANIFOLD_DB to a writable file path such as ./data/manifold.db'
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new ConfigError(`database path ${path} is a directory, not a file: ${fix} (for example ${join(path, 'manifold.db')})`)
+  }
+  let existing = path
+  while (!existsSync(existing)) existing = dirname(existing)
+  if (existing !== path && !statSync(existing).isDirectory()) {
+    throw new ConfigError(`database path ${path} cannot be created: ${existing} is a file, not a folder; ${fix}`)
+  }
+  try {
+    accessSync(existing, fsConstants.W_OK)
+  } catch {
+    throw new ConfigError(`database path ${path} is not writable (no write permission on ${existing}): ${fix}, or give this user write access`)
+  }
+}
+
+/** Opens (and migrates) the database, turning SQLite's refusals (not a database, locked, read-only) into one line. */
+export function openDatabase(path: string): ReturnType<typeof openSqliteStore> {
+  checkDatabasePath(path)
+  try {
+    return openSqliteStore({ path, migrationsFolder: join(projectRoot(), 'migrations') })
+  } catch (err) {
+    const code = (err as { code?: unknown }).code
+    if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw err
+    throw new ConfigError(`database ${path} cannot be used (${(err as Error).message}): set MANIFOLD_DB to a Manifold database file, or to a new path to start a fresh one`)
+  }
+}
+
+/** Listen failures a person can fix, in one line; anything else keeps its own error. */
+function listenError(err: unknown, host: string, port: number): unknown {
+  const code = (err as { code?: unknown }).code
+  if (code === 'EADDRINUSE') return new ConfigError(`port ${port} on ${host} is already in use: stop the process using it, or set PORT to a free port`)
+  if (code === 'EACCES') return new ConfigError(`no permission to listen on port ${port}: set PORT to 1024 or above`)
+  if (code === 'EADDRNOTAVAIL') return new ConfigError(`HOST ${host} is not an address of this machine: set HOST to one of its addresses, such as 127.0.0.1`)
+  return err
 }
 
 /** The prompt files of a folder: every `*.md` except README.md, not recursive. A missing folder is no prompts. */
@@ -165,11 +237,15 @@ export interface NodeGateway {
 
 export async function startNodeGateway(env: Env = process.env, log: Logger = consoleLogger()): Promise<NodeGateway> {
   const config = loadConfig(env)
-  const store = openSqliteStore({ path: config.dbPath, migrationsFolder: join(projectRoot(), 'migrations') })
+  const prompts = new PromptCatalog(readPromptFiles(config.promptsDir))
+  const noProvider = noProviderWarning(config)
+  if (noProvider) log.warn(noProvider)
+  const promptModels = () => prompts.names().flatMap((name) => prompts.versions(name))
+  checkProviderReferences(config, env.MANIFOLD_CONFIG ?? 'config', promptModels())
+  const store = openDatabase(config.dbPath)
   const adminKeyHash = await ensureAdminKeyHash(store, config.adminKey, log, (secret) => {
     process.stdout.write(`\nManifold admin key (shown once, store it now): ${secret}\n\n`)
   })
-  const prompts = new PromptCatalog(readPromptFiles(config.promptsDir))
   logPromptReport(log, config.promptsDir, prompts.report)
   // The SDKs' upstream calls go through undici's request API: several times cheaper than the global fetch.
   const upstream = createNodeFetch()
@@ -184,10 +260,17 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port, websocket: { server: websocket } })
   if (!(server instanceof HttpServer)) throw new Error('expected an HTTP/1.1 server from @hono/node-server')
   const drainable = drainableServer(server)
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('listening', resolveListen)
-    server.once('error', reject)
-  })
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('listening', resolveListen)
+      server.once('error', reject)
+    })
+  } catch (err) {
+    await deps.usage.close()
+    await store.close()
+    await upstream.close()
+    throw listenError(err, config.host, config.port)
+  }
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   const url = `http://${config.host}:${port}`
@@ -214,13 +297,21 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
   function reloadPrompts(): LoadReport {
     const report = prompts.load(readPromptFiles(config.promptsDir))
     logPromptReport(log, config.promptsDir, report)
+    try {
+      checkProviderReferences(config, env.MANIFOLD_CONFIG ?? 'config', promptModels())
+    } catch (err) {
+      // A running gateway keeps running; calls to that prompt answer 400 provider_not_enabled until it is fixed.
+      if (!(err instanceof ConfigError)) throw err
+      log.error('prompt model not reachable', { error: err.message })
+    }
     return report
   }
 
   return { deps, url, shutdown, reloadPrompts }
 }
 
-async function main(): Promise<void> {
+/** The process entry: start, then drain on SIGTERM/SIGINT and reload prompts on SIGHUP (also run by scripts/start.js). */
+export async function main(): Promise<void> {
   const log = consoleLogger()
   let gateway: NodeGateway
   try {

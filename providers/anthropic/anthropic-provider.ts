@@ -38,6 +38,10 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     maxOutputTokens: options.maxOutputTokens,
   }
 
+  const optionsFor = (ctx: CallContext) => ({
+    ...requestOptions, dropUnsupportedParams: ctx.dropUnsupportedParams ?? requestOptions.dropUnsupportedParams, onDropped: ctx.onDroppedParam,
+  })
+
   function clientFor(ctx: CallContext): Anthropic {
     const baseURL = ctx.baseURL ?? DEFAULT_BASE_URL
     const cacheKey = `${baseURL}\n${ctx.apiKey}`
@@ -57,7 +61,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     id: provider,
     type: 'anthropic',
     async chat(req: ChatRequest, ctx: CallContext): Promise<ChatCompletion> {
-      const { body, jsonToolName } = convertRequest(req, requestOptions)
+      const { body, jsonToolName } = convertRequest(req, optionsFor(ctx))
       try {
         const message = await clientFor(ctx).messages.create({ ...body, stream: false }, { signal: ctx.signal })
         return convertMessage(checkedMessage(provider, message), { created: created(), jsonToolName })
@@ -66,7 +70,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       }
     },
     async chatStream(req: ChatRequest, ctx: CallContext): Promise<AsyncIterable<ChatCompletionChunk>> {
-      const { body, jsonToolName } = convertRequest(req, requestOptions)
+      const { body, jsonToolName } = convertRequest(req, optionsFor(ctx))
       let events: AsyncIterable<RawMessageStreamEvent>
       try {
         events = await clientFor(ctx).messages.create({ ...body, stream: true }, { signal: ctx.signal })

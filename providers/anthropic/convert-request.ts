@@ -10,6 +10,8 @@ export interface RequestOptions {
   dropUnsupportedParams: boolean
   /** The model's output limit (from the price table), used when the caller sets no max_tokens. */
   maxOutputTokens?: (model: string) => number | undefined
+  /** Told each parameter dropped instead of refused. */
+  onDropped?: (param: string) => void
 }
 
 /** The Anthropic request plus what the response translation must know about how it was built. */
@@ -110,6 +112,7 @@ export function convertRequest(req: ChatRequest, options: RequestOptions): Conve
     throw requestError(provider, `${param} is not supported by ${provider} (${why}); set drop_unsupported_params to drop it`, param, 'unsupported_parameter')
   }
   const dropped = new Set(unsupported.map((u) => u.param))
+  for (const param of dropped) options.onDropped?.(param)
 
   const { system, messages } = convertMessages(provider, req.messages)
   const maxTokens = req.max_completion_tokens ?? req.max_tokens ?? options.maxOutputTokens?.(req.model) ?? FALLBACK_MAX_TOKENS

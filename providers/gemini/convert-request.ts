@@ -20,6 +20,8 @@ export interface GeminiRequestOptions {
   provider: string
   /** Drop parameters Gemini cannot honour instead of answering 400 (the config's drop_unsupported_params). */
   dropUnsupportedParams: boolean
+  /** Told each parameter dropped instead of refused. */
+  onDropped?: (param: string) => void
 }
 
 /** Reasoning effort → Gemini 2.x thinking budgets (the values Google's own OpenAI endpoint uses). */
@@ -65,6 +67,7 @@ export function toGeminiRequest(req: ChatRequest, options: GeminiRequestOptions)
   const { provider, dropUnsupportedParams } = options
   const fail = (param: string, why = ''): void => {
     if (!dropUnsupportedParams) throw unsupportedError(provider, param, why)
+    options.onDropped?.(param)
   }
 
   const { systemInstruction, contents } = convertMessages(req.messages, provider)

@@ -66,7 +66,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
     id: provider,
     type: 'gemini',
     async chat(req: ChatRequest, ctx: CallContext): Promise<ChatCompletion> {
-      const params = toGeminiRequest(req, { provider, dropUnsupportedParams })
+      const params = toGeminiRequest(req, { provider, dropUnsupportedParams: ctx.dropUnsupportedParams ?? dropUnsupportedParams, onDropped: ctx.onDroppedParam })
       params.config.abortSignal = ctx.signal
       try {
         return convertResponse(checkedAnswer(provider, await clientFor(ctx).models.generateContent(params)), identity(req))
@@ -75,7 +75,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
       }
     },
     async chatStream(req: ChatRequest, ctx: CallContext): Promise<AsyncIterable<ChatCompletionChunk>> {
-      const params = toGeminiRequest(req, { provider, dropUnsupportedParams })
+      const params = toGeminiRequest(req, { provider, dropUnsupportedParams: ctx.dropUnsupportedParams ?? dropUnsupportedParams, onDropped: ctx.onDroppedParam })
       params.config.abortSignal = ctx.signal
       let source: AsyncIterable<Awaited<ReturnType<GoogleGenAI['models']['generateContent']>>>
       try {

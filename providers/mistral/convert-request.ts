@@ -16,6 +16,14 @@ export interface ConvertRequestOptions {
   provider: string
   /** Drop what Mistral cannot honour instead of answering 400 (config `drop_unsupported_params`). */
   dropUnsupported: boolean
+  /** Told each parameter dropped instead of refused. */
+  onDropped?: (param: string) => void
+}
+
+/** Drops a parameter (and reports it) when the options say so; otherwise the 400. */
+function dropOrRefuse(options: ConvertRequestOptions, param: string, what?: string): void {
+  if (!options.dropUnsupported) throw unsupported(options.provider, param, what)
+  options.onDropped?.(param)
 }
 
 export interface ConvertedRequest {
@@ -56,8 +64,8 @@ function userPart(part: ChatCompletionContentPart, index: number, options: Conve
       // Mistral's audio chunk is the base64 data alone; its models detect the format.
       return { type: 'input_audio', inputAudio: part.input_audio.data }
     default:
-      if (options.dropUnsupported) return undefined
-      throw unsupported(options.provider, `messages.content[${index}]`, `content parts of type '${part.type}'`)
+      dropOrRefuse(options, `messages.content[${index}]`, `content parts of type '${part.type}'`)
+      return undefined
   }
 }
 
@@ -115,8 +123,8 @@ function convertMessages(messages: ChatCompletionMessageParam[], ids: ToolCallId
 function convertTools(tools: ChatCompletionTool[], options: ConvertRequestOptions): components.ChatCompletionRequestTool[] {
   return tools.flatMap((tool, index) => {
     if (tool.type !== 'function') {
-      if (options.dropUnsupported) return []
-      throw unsupported(options.provider, `tools[${index}].type`, `tools of type '${tool.type}'`)
+      dropOrRefuse(options, `tools[${index}].type`, `tools of type '${tool.type}'`)
+      return []
     }
     const { name, description, parameters, strict } = tool.function
     return [{
@@ -134,8 +142,8 @@ function convertTools(tools: ChatCompletionTool[], options: ConvertRequestOption
 function convertToolChoice(choice: ChatCompletionToolChoiceOption, options: ConvertRequestOptions): MistralChatRequest['toolChoice'] {
   if (typeof choice === 'string') return choice
   if (choice.type === 'function') return { type: 'function', function: { name: choice.function.name } }
-  if (options.dropUnsupported) return undefined
-  throw unsupported(options.provider, 'tool_choice', `tool_choice of type '${choice.type}'`)
+  dropOrRefuse(options, 'tool_choice', `tool_choice of type '${choice.type}'`)
+  return undefined
 }
 
 function convertResponseFormat(format: NonNullable<ChatRequest['response_format']>, options: ConvertRequestOptions): components.ResponseFormat | undefined {
@@ -157,8 +165,8 @@ function convertResponseFormat(format: NonNullable<ChatRequest['response_format'
       }
     }
     default:
-      if (options.dropUnsupported) return undefined
-      throw unsupported(options.provider, 'response_format', `response_format of type '${(format as { type: string }).type}'`)
+      dropOrRefuse(options, 'response_format', `response_format of type '${(format as { type: string }).type}'`)
+      return undefined
   }
 }
 
@@ -169,7 +177,7 @@ function convertResponseFormat(format: NonNullable<ChatRequest['response_format'
 export function toMistralRequest(req: ChatRequest, options: ConvertRequestOptions): ConvertedRequest {
   for (const [key, value] of Object.entries(req)) {
     if (translated.has(key) || isEmptyValue(value)) continue
-    if (!options.dropUnsupported) throw unsupported(options.provider, key)
+    dropOrRefuse(options, key)
   }
 
   const ids = new ToolCallIdMap()
@@ -194,7 +202,7 @@ export function toMistralRequest(req: ChatRequest, options: ConvertRequestOption
     if (format) request.responseFormat = format
   }
   if (req.reasoning_effort === 'max') {
-    if (!options.dropUnsupported) throw unsupported(options.provider, 'reasoning_effort', "reasoning_effort 'max'")
+    dropOrRefuse(options, 'reasoning_effort', "reasoning_effort 'max'")
   } else if (req.reasoning_effort != null) {
     request.reasoningEffort = req.reasoning_effort
   }

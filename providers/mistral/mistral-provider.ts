@@ -70,7 +70,7 @@ export function createMistralProvider(options: MistralProviderOptions): Provider
     type: 'mistral',
 
     async chat(req: ChatRequest, ctx: CallContext): Promise<ChatCompletion> {
-      const { request, ids } = toMistralRequest(req, { provider, dropUnsupported })
+      const { request, ids } = toMistralRequest(req, { provider, dropUnsupported: ctx.dropUnsupportedParams ?? dropUnsupported, onDropped: ctx.onDroppedParam })
       let response: components.ChatCompletionResponse
       try {
         response = await clientFor(ctx).chat.complete({ ...request, stream: false }, { signal: ctx.signal })
@@ -81,7 +81,7 @@ export function createMistralProvider(options: MistralProviderOptions): Provider
     },
 
     async chatStream(req: ChatRequest, ctx: CallContext): Promise<AsyncIterable<ChatCompletionChunk>> {
-      const { request, ids } = toMistralRequest(req, { provider, dropUnsupported })
+      const { request, ids } = toMistralRequest(req, { provider, dropUnsupported: ctx.dropUnsupportedParams ?? dropUnsupported, onDropped: ctx.onDroppedParam })
       let events: AsyncIterable<components.CompletionEvent>
       try {
         events = await clientFor(ctx).chat.stream(request, { signal: ctx.signal })

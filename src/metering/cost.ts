@@ -1,4 +1,5 @@
 import type { ModelPrice } from './prices.js'
+import { picoToUsdText } from './usd.js'
 
 /** Token counts of one attempt, as the gateway meters them. */
 export interface TokenCounts {
@@ -30,8 +31,8 @@ export function picoToUsd(pico: number): number {
   return Number((pico / 1e12).toFixed(12))
 }
 
-/** A header value such as `0.000123`; "unknown" when the price is. */
+/** A header value such as `0.00000042` (never `4.2e-7`); "unknown" when the price is. */
 export function formatUsd(pico: number | null): string {
   if (pico === null) return 'unknown'
-  return String(picoToUsd(pico))
+  return picoToUsdText(Math.round(pico))
 }

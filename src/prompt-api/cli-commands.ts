@@ -1,3 +1,6 @@
+import { CliUsageError, parseFlags } from '../cli-flags.js'
+import { didYouMean, type CommandHelp } from '../cli-help.js'
+import { renderTable, type TableColumn } from '../cli-table.js'
 import { bundleModule, BUNDLE_PATH } from './bundle.js'
 import { PromptCatalog, type PromptSource } from './catalog.js'
 import { chatBodyFor } from './chat-body.js'
@@ -23,40 +26,43 @@ export interface PromptCliIo {
   fetch: typeof fetch
 }
 
-export const PROMPTS_HELP = `  prompts list                list prompt APIs, their versions and files that failed to load
-  prompts show NAME [--version V]
-                              one prompt: status, model, input and output schemas, messages
-  prompts test NAME --input '{"text": "…"}' [--version V] [--call]
-                              validate the input and print the chat request it renders to; with --call,
-                              call it on the running gateway (MANIFOLD_URL, key in MANIFOLD_API_KEY)
-  prompts bundle              write ${BUNDLE_PATH} (the prompts a Worker serves)
-`
+export const promptsHelp: CommandHelp = {
+  name: 'prompts',
+  summary: 'list, show, try and bundle the prompt APIs (the prompt files alone, no database)',
+  subcommands: {
+    list: { args: '[--json]', summary: 'prompt APIs, their versions and files that failed to load, as a table' },
+    show: { args: 'NAME [--version V]', summary: 'one prompt: status, model, input and output schemas, messages (JSON)' },
+    test: {
+      args: "NAME --input '{\"text\": \"…\"}' [--version V] [--call]",
+      summary: 'validate the input and print the chat request it renders to',
+      details: '  --call   call it on the running gateway instead (MANIFOLD_URL, the key in MANIFOLD_API_KEY)\n',
+    },
+    bundle: { args: '', summary: `write ${BUNDLE_PATH} (the prompts a Worker serves)` },
+  },
+}
 
-export class PromptCliUsageError extends Error {}
+interface Flags { version?: string; input?: string; call: boolean; json: boolean; positional: string[] }
 
-interface Flags { version?: string; input?: string; call: boolean; positional: string[] }
-
-function parseFlags(args: readonly string[]): Flags {
-  const flags: Flags = { call: false, positional: [] }
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!
-    if (arg === '--call') flags.call = true
-    else if (arg === '--version' || arg === '--input') {
-      const value = args[++i]
-      if (value === undefined) throw new PromptCliUsageError(`${arg} needs a value`)
-      flags[arg === '--version' ? 'version' : 'input'] = value
-    } else if (arg.startsWith('--')) throw new PromptCliUsageError(`unknown option ${arg}`)
-    else flags.positional.push(arg)
-  }
-  return flags
+function parsePromptFlags(args: readonly string[]): Flags {
+  const { flags, positionals } = parseFlags(args, ['version', 'input'], ['call', 'json'])
+  return { version: flags.get('version'), input: flags.get('input'), call: flags.has('call'), json: flags.has('json'), positional: positionals }
 }
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
 
+interface PromptRow { name: string; versions: Array<{ version: string; status: string }>; model: string; description: string }
+
+const promptColumns: Array<TableColumn<PromptRow>> = [
+  { header: 'name', cell: (p) => p.name },
+  { header: 'versions', cell: (p) => p.versions.map((v) => `v${v.version} ${v.status}`).join(', ') },
+  { header: 'model', cell: (p) => p.model },
+  { header: 'description', cell: (p) => p.description },
+]
+
 function pick(catalog: PromptCatalog, name: string | undefined, version: string | undefined): PromptDefinition {
-  if (!name) throw new PromptCliUsageError('name a prompt')
+  if (!name) throw new CliUsageError('name a prompt')
   const prompt = version !== undefined ? catalog.version(name, version) : catalog.latestPublished(name) ?? catalog.versions(name).at(-1)
-  if (!prompt) throw new PromptCliUsageError(`no prompt ${name}${version !== undefined ? ` version ${version}` : ''} (see: manifold prompts list)`)
+  if (!prompt) throw new CliUsageError(`no prompt ${name}${version !== undefined ? ` version ${version}` : ''} (see: manifold prompts list)`)
   return prompt
 }
 
@@ -64,14 +70,16 @@ function pick(catalog: PromptCatalog, name: string | undefined, version: string 
 export async function runPromptsCommand(sub: string | undefined, args: readonly string[], io: PromptCliIo): Promise<number> {
   const sources = io.readSources()
   const catalog = new PromptCatalog(sources)
-  const flags = parseFlags(args)
+  const flags = parsePromptFlags(args)
 
   if (sub === 'list') {
-    for (const name of catalog.names()) {
+    const rows = catalog.names().map((name) => {
       const versions = catalog.versions(name)
-      const latest = catalog.latestPublished(name)
-      io.out(`${name}\t${versions.map((v) => `v${v.version} ${v.status}`).join(', ')}\t${(latest ?? versions.at(-1)!).description}\n`)
-    }
+      const shown = catalog.latestPublished(name) ?? versions.at(-1)!
+      return { name, versions: versions.map((v) => ({ version: v.version, status: v.status })), model: shown.model, description: shown.description }
+    })
+    if (flags.json) io.out(json(rows))
+    else if (rows.length > 0) io.out(renderTable(promptColumns, rows))
     for (const error of catalog.report.errors) io.err(`error: ${error.message}\n`)
     for (const warning of catalog.report.warnings) io.err(`warning: ${warning}\n`)
     return catalog.report.errors.length > 0 ? 1 : 0
@@ -90,12 +98,12 @@ export async function runPromptsCommand(sub: string | undefined, args: readonly 
 
   if (sub === 'test') {
     const p = pick(catalog, flags.positional[0], flags.version)
-    if (flags.input === undefined) throw new PromptCliUsageError(`prompts test needs --input '{…}' (the variables as JSON)`)
+    if (flags.input === undefined) throw new CliUsageError(`prompts test needs --input '{…}' (the variables as JSON)`)
     let input: unknown
     try {
       input = JSON.parse(flags.input)
     } catch {
-      throw new PromptCliUsageError('--input is not valid JSON')
+      throw new CliUsageError('--input is not valid JSON')
     }
     let variables: Map<string, unknown>
     try {
@@ -109,7 +117,7 @@ export async function runPromptsCommand(sub: string | undefined, args: readonly 
       io.out(json(chatBodyFor(p, variables, false)))
       return 0
     }
-    if (!io.apiKey) throw new PromptCliUsageError('--call needs the key in MANIFOLD_API_KEY')
+    if (!io.apiKey) throw new CliUsageError('--call needs the key in MANIFOLD_API_KEY')
     const res = await io.fetch(`${io.gatewayUrl.replace(/\/+$/, '')}${versionPath(p.name, p.version)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${io.apiKey}` },
@@ -128,5 +136,6 @@ export async function runPromptsCommand(sub: string | undefined, args: readonly 
     return 0
   }
 
-  throw new PromptCliUsageError(`unknown command: prompts ${sub ?? ''}`.trim())
+  if (sub === undefined) throw new CliUsageError('prompts needs a subcommand (list, show, test or bundle)')
+  throw new CliUsageError(`unknown command "prompts ${sub}"${didYouMean(sub, Object.keys(promptsHelp.subcommands!), (c) => `prompts ${c}`)}`)
 }

@@ -137,7 +137,14 @@ export function corePaths(): Record<string, JsonObject> {
     '/v1/chat/completions': {
       post: {
         operationId: 'createChatCompletion', tags: ['OpenAI-compatible'], summary: 'Chat completion through any provider, alias or route',
-        parameters: [asyncHeader, { name: 'x-manifold-route', in: 'header', required: false, schema: { type: 'string' }, description: 'A route as JSON, chosen per request.' }],
+        parameters: [
+          asyncHeader,
+          { name: 'x-manifold-route', in: 'header', required: false, schema: { type: 'string' }, description: 'A route as JSON, chosen per request.' },
+          {
+            name: 'x-manifold-drop-unsupported-params', in: 'header', required: false, schema: { type: 'string', enum: ['true', 'false'] },
+            description: 'Drop parameters the provider cannot honour (listed in the x-manifold-dropped-params response header) instead of answering 400; overrides drop_unsupported_params.',
+          },
+        ],
         requestBody: { required: true, content: json(ref('ChatCompletionRequest')) },
         responses: {
           200: { description: 'The completion, or chunks when `stream` is true.', content: { ...json(ref('ChatCompletion')), 'text/event-stream': { schema: { type: 'string', description: sseDescription } } } },

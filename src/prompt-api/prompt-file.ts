@@ -50,13 +50,42 @@ const versionField = z.union([
   z.string().regex(PROMPT_VERSION, 'a version is digits and dots, such as 2 or "1.3"'),
 ], { error: 'a version is a whole number, or digits and dots in quotes such as "1.3"' })
 
+const wholeNumber = (min: number) => z.number({ error: 'expected a number, such as 100 (is the line mis-indented?)' })
+  .int('expected a whole number').min(min, `expected at least ${min}`)
+const decimal = (min: number, max: number) => z.number({ error: `expected a number from ${min} to ${max} (is the line mis-indented?)` })
+  .min(min, `expected at least ${min}`).max(max, `expected at most ${max}`)
+
+/**
+ * The chat parameters a prompt may fix, typed as OpenAI defines them, so that a mis-indented YAML line
+ * (`max_tokens: 100 temperature: 0.5` read as one string) fails the load instead of reaching the upstream.
+ * Parameters not listed pass through as written, for providers with extra ones.
+ */
+const paramsSchema = z.object({
+  temperature: decimal(0, 2).optional(),
+  top_p: decimal(0, 1).optional(),
+  max_tokens: wholeNumber(1).optional(),
+  max_completion_tokens: wholeNumber(1).optional(),
+  presence_penalty: decimal(-2, 2).optional(),
+  frequency_penalty: decimal(-2, 2).optional(),
+  seed: wholeNumber(Number.MIN_SAFE_INTEGER).optional(),
+  top_logprobs: wholeNumber(0).optional(),
+  logprobs: z.boolean({ error: 'expected true or false' }).optional(),
+  parallel_tool_calls: z.boolean({ error: 'expected true or false' }).optional(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)], { error: 'expected a string or a list of up to 4 strings' }).optional(),
+  reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'], { error: 'expected none, minimal, low, medium, high, xhigh or max' }).optional(),
+  user: z.string({ error: 'expected a string' }).optional(),
+  logit_bias: z.record(z.string(), z.number(), { error: 'expected a map of token ids to numbers' }).optional(),
+  metadata: z.record(z.string(), z.string(), { error: 'expected a map of strings' }).optional(),
+  tools: z.array(z.record(z.string(), z.unknown()), { error: 'expected a list of tool definitions' }).optional(),
+}).catchall(z.unknown())
+
 const frontMatterSchema = z.object({
   name: z.string().regex(PROMPT_NAME, 'lower-case letters, digits, - and _ (up to 64), starting with a letter or digit'),
   version: versionField,
   status: z.enum(promptStatuses),
   description: z.string().min(1),
   model: z.string().min(1),
-  params: z.record(z.string(), z.unknown()).default({}),
+  params: paramsSchema.default({}),
   input: z.record(z.string(), z.unknown()),
   output: z.record(z.string(), z.unknown()).optional(),
   sunset: z.string().regex(DATE, 'a date such as 2026-12-31').optional(),

@@ -11,6 +11,7 @@ import {
   createKey, getKey, listKeys, revokeKey, rotateKey, toPublicKey, updateKeyFields, type KeyChangeRefusal, type KeyFields,
 } from '../security/key-service.js'
 import type { ApiKeyRow } from '../store/keys-repo.js'
+import { jsonContentType, plainDecimalJson } from '../metering/plain-decimal-json.js'
 
 function keyNotFound(id: string): GatewayError {
   return new GatewayError(404, `No API key with id ${id}.`, { type: 'invalid_request_error', code: 'key_not_found' })
@@ -74,7 +75,7 @@ export function adminKeyRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get('/admin/keys/:id', async (c) => {
     const row = await getKey(deps.store.db, c.req.param('id'))
     if (!row) throw keyNotFound(c.req.param('id'))
-    return c.json({ ...toPublicKey(row), spend: await spendOf(deps, row) })
+    return c.body(plainDecimalJson({ ...toPublicKey(row), spend: await spendOf(deps, row) }), 200, jsonContentType)
   })
 
   app.patch('/admin/keys/:id', async (c) => {

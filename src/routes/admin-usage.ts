@@ -5,6 +5,7 @@ import { invalidRequest } from '../errors.js'
 import { requestLog } from '../metering/request-log.js'
 import { parseInstant } from '../metering/time-range.js'
 import { reportDimensions, usageReport, type ReportDimension } from '../metering/usage-report.js'
+import { jsonContentType, plainDecimalJson } from '../metering/plain-decimal-json.js'
 
 const DEFAULT_SPAN_MS = 30 * 86_400_000
 
@@ -49,7 +50,7 @@ export function adminUsageRoutes(deps: AppDeps): Hono<AppEnv> {
       from, to, groupBy,
       keyId: optional(c.req.query('key')), team: optional(c.req.query('team')), model: optional(c.req.query('model')),
     })
-    return c.json({
+    return c.body(plainDecimalJson({
       object: 'usage_report',
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
@@ -57,7 +58,7 @@ export function adminUsageRoutes(deps: AppDeps): Hono<AppEnv> {
       price_table_date: deps.prices.takenOn,
       latency_percentiles: report.latency_percentiles,
       data: report.data,
-    })
+    }), 200, jsonContentType)
   })
 
   app.get('/admin/requests', async (c) => {
@@ -73,7 +74,7 @@ export function adminUsageRoutes(deps: AppDeps): Hono<AppEnv> {
       from: instantParam('from', c.req.query('from'), now),
       to: instantParam('to', c.req.query('to'), now),
     })
-    return c.json(page)
+    return c.body(plainDecimalJson(page), 200, jsonContentType)
   })
 
   return app

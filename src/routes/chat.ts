@@ -4,7 +4,9 @@ import type { AppDeps } from '../deps.js'
 import { parseChatRequest } from '../openai/chat-request.js'
 import { readJsonBody } from '../openai/read-json.js'
 import { dispatchChat } from '../routing/dispatch.js'
+import { DROP_PARAMS_HEADER, parseDropParamsHeader } from '../routing/drop-params-header.js'
 import { sseHeaders, sseStream } from '../streaming/sse.js'
+import { jsonContentType, plainDecimalJson } from '../metering/plain-decimal-json.js'
 
 /** POST /v1/chat/completions: OpenAI's chat API in front of every provider. */
 export function chatRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -17,8 +19,9 @@ export function chatRoutes(deps: AppDeps): Hono<AppEnv> {
       principal: c.get('principal'),
       signal: c.req.raw.signal,
       routeHeader: c.req.header('x-manifold-route'),
+      dropUnsupportedParams: parseDropParamsHeader(c.req.header(DROP_PARAMS_HEADER)),
     })
-    if (result.kind === 'json') return c.json(result.body, 200, result.headers)
+    if (result.kind === 'json') return c.body(plainDecimalJson(result.body), 200, { ...result.headers, ...jsonContentType })
     return c.body(sseStream(result.chunks), 200, { ...sseHeaders, ...result.headers })
   })
 

@@ -8,6 +8,8 @@ import { lifecycleHeaders, mayUsePrompt, selectVersion, versionPath } from '../p
 import type { PromptDefinition } from '../prompt-api/prompt-file.js'
 import { runPrompt, streamPrompt } from '../prompt-api/run-prompt.js'
 import { sseHeaders, sseStream } from '../streaming/sse.js'
+import { jsonContentType, plainDecimalJson } from '../metering/plain-decimal-json.js'
+import { DROP_PARAMS_HEADER, parseDropParamsHeader } from '../routing/drop-params-header.js'
 
 /** A prompt as GET /v1/prompts describes it: enough to call it without reading its file. */
 function describePrompt(prompt: PromptDefinition, principal: Principal, all: readonly PromptDefinition[]) {
@@ -45,7 +47,10 @@ export function promptRoutes(deps: AppDeps): Hono<AppEnv> {
     const variables = promptVariables(prompt, await readJsonBody(c))
     const call = {
       deps, prompt, variables,
-      meta: { requestId: c.get('requestId'), principal, signal: c.req.raw.signal },
+      meta: {
+        requestId: c.get('requestId'), principal, signal: c.req.raw.signal,
+        dropUnsupportedParams: parseDropParamsHeader(c.req.header(DROP_PARAMS_HEADER)),
+      },
     }
     const headers = { ...lifecycleHeaders(prompt), 'x-manifold-prompt': `${prompt.name}@${prompt.version}` }
     if (wantsStream(c)) {
@@ -53,7 +58,7 @@ export function promptRoutes(deps: AppDeps): Hono<AppEnv> {
       return c.body(sseStream(streamed.events), 200, { ...sseHeaders, ...streamed.headers, ...headers })
     }
     const { result, headers: callHeaders } = await runPrompt(call)
-    return c.json(result, 200, { ...callHeaders, ...headers })
+    return c.body(plainDecimalJson(result), 200, { ...callHeaders, ...headers, ...jsonContentType })
   }
 
   app.get('/v1/prompts', (c) => {

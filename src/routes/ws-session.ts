@@ -4,6 +4,7 @@ import { principalForJob, type AppCall } from '../jobs/run-job.js'
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../openai/read-json.js'
 import { INTERNAL_PRINCIPAL } from '../middleware/auth.js'
 import type { Principal } from '../app-env.js'
+import { plainDecimalJson } from '../metering/plain-decimal-json.js'
 
 /**
  * One WebSocket connection's calls. Each request frame becomes an in-process call to the app (the same
@@ -159,7 +160,7 @@ export class WsSession {
   private send(frame: Record<string, unknown>): void {
     if (this.closed) return
     try {
-      this.options.send(JSON.stringify(frame))
+      this.options.send(plainDecimalJson(frame))
     } catch {
       // The socket went away between two frames; close() aborts the rest.
     }

@@ -86,7 +86,11 @@ function failureReport(ctx: AttemptContext, target: Target, started: number, err
 
 function callContext(ctx: AttemptContext, target: Target) {
   const { spec } = target.entry
-  return { signal: ctx.signal, apiKey: spec.apiKey, baseURL: spec.baseURL, fetch: ctx.deps.fetch }
+  const { dropUnsupportedParams, droppedParams } = ctx.meta
+  return {
+    signal: ctx.signal, apiKey: spec.apiKey, baseURL: spec.baseURL, fetch: ctx.deps.fetch,
+    dropUnsupportedParams, onDroppedParam: droppedParams && ((param: string) => droppedParams.add(param)),
+  }
 }
 
 export interface JsonAttempt { completion: ChatCompletion; report: AttemptReport }

@@ -11,4 +11,8 @@ export interface CallMeta {
   /** Set when the call comes through a prompt API. */
   prompt?: { name: string; version: string }
   endpoint?: 'chat' | 'embeddings'
+  /** The x-manifold-drop-unsupported-params header: overrides the configured drop_unsupported_params. */
+  dropUnsupportedParams?: boolean
+  /** Parameters a provider dropped instead of refusing, across the call's attempts (set by dispatch). */
+  droppedParams?: Set<string>
 }

@@ -76,7 +76,7 @@ function withRoutingHeaders(err: unknown, run: RouteRun): unknown {
 export async function dispatchChat(deps: AppDeps, body: ChatCompletionCreateParams, meta: CallMeta): Promise<ChatResult> {
   const route = resolveRoute(deps, body.model, meta.routeHeader)
   const ticket = await deps.admission.admit({ principal: meta.principal, requested: body.model, route, body, prompt: meta.prompt, requestId: meta.requestId })
-  const run = createRun(deps, route, body, meta, ticket)
+  const run = createRun(deps, route, body, { ...meta, droppedParams: new Set() }, ticket)
   let result: StrategyResult
   try {
     result = await runStrategy(run)
@@ -87,6 +87,7 @@ export async function dispatchChat(deps: AppDeps, body: ChatCompletionCreatePara
   const headers = routingHeaders(run)
   headers['x-manifold-target'] = result.targets
   Object.assign(headers, ticket.headers)
+  if (run.meta.droppedParams?.size) headers['x-manifold-dropped-params'] = [...run.meta.droppedParams].join(',')
   if (result.kind === 'json') {
     ticket.release()
     const cost = totalCostPicoUsd(run)

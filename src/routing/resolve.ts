@@ -1,7 +1,7 @@
 import type { ProviderEntry } from '../../providers/index.js'
-import { routeSchema, type ClientRouteBounds, type RouteConfig, type TargetConfig } from '../config.js'
+import { enablingVariable, routeSchema, type ClientRouteBounds, type RouteConfig, type TargetConfig } from '../config.js'
 import type { AppDeps } from '../deps.js'
-import { invalidRequest, modelNotFound } from '../errors.js'
+import { invalidRequest, modelNotFound, providerNotEnabled } from '../errors.js'
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../openai/read-json.js'
 import { validateModelName, validateUpstreamModel } from './model-name.js'
 
@@ -46,6 +46,8 @@ export function resolveTarget(deps: AppDeps, spec: TargetConfig, param = 'model'
   const providerName = slash > 0 ? aliased.slice(0, slash) : ''
   const upstreamModel = slash > 0 ? aliased.slice(slash + 1) : ''
   const entry = deps.providers.get(providerName)
+  const disabledBy = entry || !upstreamModel ? undefined : enablingVariable(providerName)
+  if (disabledBy) throw providerNotEnabled(providerName, disabledBy)
   if (!entry || !upstreamModel) throw modelNotFound(model)
   validateUpstreamModel(entry.spec.type, upstreamModel, model, param)
   if (typeof spec === 'string') return { model: aliased, providerName, upstreamModel, entry, weight: 1 }

@@ -1,11 +1,14 @@
 import { CliUsageError, parseFlags } from '../cli-flags.js'
+import { didYouMean, type CommandHelp } from '../cli-help.js'
+import { renderTable, type TableColumn } from '../cli-table.js'
 import type { Clock } from '../clock.js'
 import { periodWindow } from '../metering/budget-period.js'
 import { periodSpendFromDb } from '../metering/period-spend.js'
+import { plainDecimalJson } from '../metering/plain-decimal-json.js'
 import { picoToUsdText } from '../metering/usd.js'
 import type { Store } from '../store/store.js'
 import { firstProblem, keyCreateSchema, keyUpdateSchema, toKeyFields } from './key-input.js'
-import { createKey, getKey, listKeys, revokeKey, rotateKey, toPublicKey, updateKeyFields, type KeyChangeRefusal } from './key-service.js'
+import { createKey, getKey, listKeys, revokeKey, rotateKey, toPublicKey, updateKeyFields, type KeyChangeRefusal, type PublicKey } from './key-service.js'
 
 export interface KeysCliContext {
   store: Store
@@ -13,15 +16,33 @@ export interface KeysCliContext {
   out: (text: string) => void
 }
 
-export const KEYS_HELP = `  keys create --name NAME [fields]   issue a virtual key (the secret is printed once)
-  keys list                          list keys (no secrets)
-  keys show ID                       one key, with its spend in the current budget period
-  keys update ID [fields]            change fields (a value of "none" clears one)
-  keys rotate ID                     new secret for the same key; the old one stops working
-  keys revoke ID                     revoke a key (final)
-    fields: --name --team --models a/*,b --prompts p1,p2 --budget-usd 10 --budget-period daily|weekly|monthly|total
-            --rpm N --tpm N --max-parallel N --route-header allow|deny|in_scope --expires-at 2026-12-31T00:00:00Z --metadata '{"owner":"ana"}' --webhook-secret whsec_…
+const FIELDS_HELP = `fields:
+  --name NAME                 a name people recognise (shown beside the id in lists and reports)
+  --team TEAM                 for reports by team
+  --models a/*,b              models and routes the key may call (globs); none: all
+  --prompts p1,p2             prompt APIs the key may call; none: all
+  --budget-usd 10             spend limit in USD per --budget-period (daily|weekly|monthly|total)
+  --rpm N  --tpm N            requests and tokens per minute
+  --max-parallel N            calls in flight at once
+  --route-header POLICY       x-manifold-route header: in_scope (default), allow or deny
+  --expires-at ISO            e.g. 2026-12-31T00:00:00Z
+  --metadata JSON             e.g. '{"owner":"ana"}'
+  --webhook-secret whsec_…    signs this key's job callbacks
+  A value of "none" clears a field (update).
 `
+
+export const keysHelp: CommandHelp = {
+  name: 'keys',
+  summary: 'issue, list, change, rotate and revoke virtual keys',
+  subcommands: {
+    create: { args: '--name NAME [fields]', summary: 'issue a virtual key (the secret is printed once)', details: FIELDS_HELP },
+    list: { args: '[--json]', summary: 'list keys as a table (no secrets); --json for JSON' },
+    show: { args: 'ID', summary: 'one key, with its spend in the current budget period (JSON)' },
+    update: { args: 'ID [fields]', summary: 'change fields of a key', details: FIELDS_HELP },
+    rotate: { args: 'ID', summary: 'new secret for the same key; the old one stops working' },
+    revoke: { args: 'ID', summary: 'revoke a key (final)' },
+  },
+}
 
 const FIELD_FLAGS = ['name', 'team', 'models', 'prompts', 'budget-usd', 'budget-period', 'rpm', 'tpm', 'max-parallel', 'route-header', 'expires-at', 'metadata', 'webhook-secret']
 const LISTS = new Set(['models', 'prompts'])
@@ -61,7 +82,25 @@ function requireId(positionals: string[]): string {
   return id
 }
 
-const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
+const json = (value: unknown) => `${plainDecimalJson(value, 2)}\n`
+
+function status(key: PublicKey, now: number): string {
+  if (key.revoked_at !== null) return 'revoked'
+  if (key.expires_at !== null && Date.parse(key.expires_at) <= now) return 'expired'
+  return 'active'
+}
+
+const keyColumns = (now: number): Array<TableColumn<PublicKey>> => [
+  { header: 'id', cell: (k) => k.id },
+  { header: 'name', cell: (k) => k.name },
+  { header: 'team', cell: (k) => k.team ?? '-' },
+  { header: 'prefix', cell: (k) => k.prefix },
+  { header: 'status', cell: (k) => status(k, now) },
+  { header: 'models', cell: (k) => k.models?.join(',') ?? 'all' },
+  { header: 'budget', cell: (k) => (k.budget_usd === null ? '-' : `$${k.budget_usd} ${k.budget_period ?? 'total'}`) },
+  { header: 'rpm', cell: (k) => (k.rpm === null ? '-' : String(k.rpm)), numeric: true },
+  { header: 'created', cell: (k) => k.created_at.slice(0, 16).replace('T', ' ') },
+]
 
 /** `manifold keys …` on the local database. A running gateway notices rotations and revocations within its key cache's 5 s. */
 export async function runKeysCommand(sub: string | undefined, args: string[], ctx: KeysCliContext): Promise<void> {
@@ -77,9 +116,14 @@ export async function runKeysCommand(sub: string | undefined, args: string[], ct
       ctx.out(json({ ...toPublicKey(row), key: secret }))
       return
     }
-    case 'list':
-      ctx.out(json((await listKeys(ctx.store.db)).map(toPublicKey)))
+    case 'list': {
+      const { flags } = parseFlags(args, [], ['json'])
+      const keys = (await listKeys(ctx.store.db)).map(toPublicKey)
+      if (flags.has('json')) ctx.out(json(keys))
+      else if (keys.length === 0) ctx.out('no keys yet: create one with manifold keys create --name NAME\n')
+      else ctx.out(renderTable(keyColumns(ctx.clock.now()), keys))
       return
+    }
     case 'show': {
       const id = requireId(parseFlags(args, []).positionals)
       const row = await getKey(ctx.store.db, id)
@@ -126,6 +170,7 @@ export async function runKeysCommand(sub: string | undefined, args: string[], ct
       return
     }
     default:
-      throw new CliUsageError(`unknown command: keys ${sub ?? ''}`.trim())
+      if (sub === undefined) throw new CliUsageError('keys needs a subcommand (create, list, show, update, rotate or revoke)')
+      throw new CliUsageError(`unknown command "keys ${sub}"${didYouMean(sub, Object.keys(keysHelp.subcommands!), (c) => `keys ${c}`)}`)
   }
 }

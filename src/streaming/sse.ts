@@ -1,4 +1,5 @@
 import { toGatewayError } from '../errors.js'
+import { plainDecimalJson } from '../metering/plain-decimal-json.js'
 
 const encoder = new TextEncoder()
 const DONE = encoder.encode('data: [DONE]\n\n')
@@ -31,7 +32,7 @@ export function sseStream(source: AsyncIterable<unknown>, options: SseOptions = 
           end()
           return
         }
-        controller.enqueue(encoder.encode(`data: ${JSON.stringify(next.value)}\n\n`))
+        controller.enqueue(encoder.encode(`data: ${plainDecimalJson(next.value)}\n\n`))
       } catch (err) {
         controller.enqueue(encoder.encode(`data: ${JSON.stringify(toGatewayError(err).toJSON())}\n\n`))
         controller.close()

@@ -88,7 +88,7 @@ describe('POST /v1/embeddings', () => {
     })
     expect(res.status).toBe(200)
     // 12 tokens × $0.02 per million = 0.00000024 USD.
-    expect(res.headers.get('x-manifold-cost-usd')).toBe('2.4e-7')
+    expect(res.headers.get('x-manifold-cost-usd')).toBe('0.00000024')
     await gw.deps.usage.flush()
     const rows = await gw.deps.store.db.select().from(usage).where(eq(usage.requestId, 'emb-usage-row'))
     expect(rows).toHaveLength(1)

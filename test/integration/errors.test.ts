@@ -52,6 +52,13 @@ describe('errors', () => {
     expect(body.error.message).toBe("Missing required parameter: 'model'.")
   })
 
+  it('a provider Manifold knows but without its key → 400 provider_not_enabled naming the variable', async () => {
+    const before = upstream.requests.length
+    const body = await expectError(await post(JSON.stringify({ ...valid, model: 'mistral/mistral-small-latest' })), 400, { type: 'invalid_request_error', param: 'model', code: 'provider_not_enabled' })
+    expect(body.error.message).toBe('The provider `mistral` is not enabled on this gateway; the operator enables it by setting MISTRAL_API_KEY.')
+    expect(upstream.requests).toHaveLength(before)
+  })
+
   it('unknown provider or model prefix → 404 model_not_found', async () => {
     await expectError(await post(JSON.stringify({ ...valid, model: 'nope/gpt-4o' })), 404, { type: 'invalid_request_error', param: 'model', code: 'model_not_found' })
     await expectError(await post(JSON.stringify({ ...valid, model: 'gpt-4o' })), 404, { type: 'invalid_request_error', param: 'model', code: 'model_not_found' })

@@ -30,13 +30,26 @@ function io(sources: PromptSource[], extra: Partial<PromptCliIo> = {}): { io: Pr
 const relativeShipped = () => shippedPrompts().map((s) => ({ file: `prompts/${s.file.split('/').at(-1)}`, text: s.text }))
 
 describe('manifold prompts', () => {
-  it('list: one line per prompt, errors on stderr and exit code 1', async () => {
+  it('list: a table with one row per prompt, errors on stderr and exit code 1', async () => {
     const { io: cli, captured } = io([...relativeShipped(), { file: 'prompts/bad.md', text: 'nope' }])
     expect(await runPromptsCommand('list', [], cli)).toBe(1)
-    expect(captured.out.split('\n').filter(Boolean).map((l) => l.split('\t').slice(0, 2).join(' '))).toEqual([
-      'extract-contact v1 published', 'sentiment v1 published', 'summarize v1 published', 'translate v1 published',
+    expect(captured.out.split('\n').map((l) => l.slice(0, 55).trimEnd())).toEqual([
+      'name             versions      model               desc',
+      'extract-contact  v1 published  openai/gpt-4o-mini  Extr',
+      'sentiment        v1 published  openai/gpt-4o-mini  Clas',
+      'summarize        v1 published  openai/gpt-4o-mini  Summ',
+      'translate        v1 published  openai/gpt-4o-mini  Tran',
+      '',
     ])
     expect(captured.err).toBe('error: prompts/bad.md: the file must start with a "---" line, then the YAML front matter, then "---"\n')
+  })
+
+  it('list --json: the same rows as JSON', async () => {
+    const { io: cli, captured } = io(relativeShipped())
+    expect(await runPromptsCommand('list', ['--json'], cli)).toBe(0)
+    const rows = JSON.parse(captured.out) as Array<{ name: string; versions: unknown; model: string }>
+    expect(rows.map((r) => [r.name, r.versions, r.model])).toEqual(['extract-contact', 'sentiment', 'summarize', 'translate']
+      .map((name) => [name, [{ version: '1', status: 'published' }], 'openai/gpt-4o-mini']))
   })
 
   it('show: the definition with its messages as written', async () => {
