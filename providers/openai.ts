@@ -37,7 +37,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     type: 'openai',
     async chat(req: ChatRequest, ctx: CallContext): Promise<ChatCompletion> {
       try {
-        return await clientFor(ctx).chat.completions.create({ ...req, stream: false }, { signal: ctx.signal })
+        return await clientFor(ctx).chat.completions.create({ ...req, stream: false }, { signal: ctx.signal, headers: ctx.headers })
       } catch (err) {
         throw mapError(err)
       }
@@ -47,7 +47,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
       try {
         stream = await clientFor(ctx).chat.completions.create(
           { ...req, stream: true, stream_options: { ...req.stream_options, include_usage: true } },
-          { signal: ctx.signal },
+          { signal: ctx.signal, headers: ctx.headers },
         )
       } catch (err) {
         throw mapError(err)
@@ -56,7 +56,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     },
     async embed(req: EmbeddingRequest, ctx: CallContext): Promise<CreateEmbeddingResponse> {
       try {
-        return await clientFor(ctx).embeddings.create(req, { signal: ctx.signal })
+        return await clientFor(ctx).embeddings.create(req, { signal: ctx.signal, headers: ctx.headers })
       } catch (err) {
         throw mapError(err)
       }
@@ -64,7 +64,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     async listModels(ctx: CallContext): Promise<string[]> {
       if (options.models) return options.models
       try {
-        const page = await clientFor(ctx).models.list({ signal: ctx.signal })
+        const page = await clientFor(ctx).models.list({ signal: ctx.signal, headers: ctx.headers })
         return page.data.map((m) => m.id)
       } catch (err) {
         throw mapError(err)

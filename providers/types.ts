@@ -19,6 +19,8 @@ export interface CallContext {
   apiKey: string
   baseURL?: string
   fetch: FetchFn
+  /** Extra request headers for this one call (the trace context: `traceparent`). */
+  headers?: Record<string, string>
 }
 
 export interface Provider {

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import { fileURLToPath } from 'node:url'
 import { serve, upgradeWebSocket } from '@hono/node-server'
@@ -14,6 +15,8 @@ import type { AppDeps } from './deps.js'
 import { JobRunner } from './jobs/runner.js'
 import { consoleLogger, type Logger } from './log.js'
 import { createNodeFetch } from './node-fetch.js'
+import { nodeRuntimeSampler } from './observability/runtime-metrics.js'
+import { observabilitySettings } from './observability/settings.js'
 import { PromptCatalog, type LoadReport, type PromptSource } from './prompt-api/catalog.js'
 import { ensureAdminKeyHash } from './security/admin-key.js'
 import { refusedAddressReason } from './security/ip-ranges.js'
@@ -121,9 +124,11 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
   logPromptReport(log, config.promptsDir, prompts.report)
   // The SDKs' upstream calls go through undici's request API: several times cheaper than the global fetch.
   const upstream = createNodeFetch()
+  const runtime = nodeRuntimeSampler({ process, monitorEventLoopDelay, PerformanceObserver })
   const deps = assembleDeps({
     config, store, log, adminKeyHash, prompts, apiReferenceScript, fetch: upstream.fetch,
     resolveHost: resolveHostAddresses, callbackFetch: checkedCallbackFetch(config.callbackAllow), upgradeWebSocket,
+    tracing: observabilitySettings(env).tracing, runtime,
   })
   const app = createApp(deps)
   const jobs = new JobRunner({ deps, call: (request, callEnv) => app.fetch(request, callEnv), ...jobRunnerTuning(env) })
@@ -155,6 +160,8 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
       await jobsStopped
       clearTimeout(timer)
       await deps.usage.close()
+      await deps.observability.flush()
+      runtime.stop()
       await store.close()
       await upstream.close()
     })()
@@ -171,9 +178,11 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
 }
 
 async function main(): Promise<void> {
-  const log = consoleLogger()
   let gateway: NodeGateway
+  let log: Logger = consoleLogger()
   try {
+    const settings = observabilitySettings(process.env)
+    log = consoleLogger({ level: settings.logLevel, format: settings.logFormat })
     gateway = await startNodeGateway(process.env, log)
   } catch (err) {
     if (err instanceof ConfigError) {

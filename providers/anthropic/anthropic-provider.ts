@@ -59,7 +59,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     async chat(req: ChatRequest, ctx: CallContext): Promise<ChatCompletion> {
       const { body, jsonToolName } = convertRequest(req, requestOptions)
       try {
-        const message = await clientFor(ctx).messages.create({ ...body, stream: false }, { signal: ctx.signal })
+        const message = await clientFor(ctx).messages.create({ ...body, stream: false }, { signal: ctx.signal, headers: ctx.headers })
         return convertMessage(message, { created: created(), jsonToolName })
       } catch (err) {
         throw mapError(err)
@@ -69,7 +69,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       const { body, jsonToolName } = convertRequest(req, requestOptions)
       let events: AsyncIterable<RawMessageStreamEvent>
       try {
-        events = await clientFor(ctx).messages.create({ ...body, stream: true }, { signal: ctx.signal })
+        events = await clientFor(ctx).messages.create({ ...body, stream: true }, { signal: ctx.signal, headers: ctx.headers })
       } catch (err) {
         throw mapError(err)
       }
@@ -81,7 +81,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     async listModels(ctx: CallContext): Promise<string[]> {
       if (options.models) return options.models
       try {
-        const page = await clientFor(ctx).models.list({ limit: 1000 }, { signal: ctx.signal })
+        const page = await clientFor(ctx).models.list({ limit: 1000 }, { signal: ctx.signal, headers: ctx.headers })
         return page.data.map((m) => m.id)
       } catch (err) {
         throw mapError(err)

@@ -11,4 +11,5 @@ export interface CallMeta {
   /** Set when the call comes through a prompt API. */
   prompt?: { name: string; version: string }
   endpoint?: 'chat' | 'embeddings'
+  surface?: 'chat' | 'embeddings' | 'prompt' | 'job' | 'ws' | 'messages' | 'responses'
 }

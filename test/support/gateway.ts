@@ -8,7 +8,7 @@ import { assembleDeps, type AssembleOptions } from '../../src/assemble.js'
 import type { Clock } from '../../src/clock.js'
 import { buildConfig, parseFileConfig, type Env } from '../../src/config.js'
 import type { AppDeps } from '../../src/deps.js'
-import { silentLogger } from '../../src/log.js'
+import { silentLogger, type Logger } from '../../src/log.js'
 import { createKey, type KeyFields } from '../../src/security/key-service.js'
 import { hashKey } from '../../src/security/keys.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
@@ -24,8 +24,10 @@ export interface TestGatewayOptions {
   clock?: Clock
   /** Serve on a loopback port (for real clients); otherwise use `app.request`. */
   listen?: boolean
-  /** Extra dependencies for assembleDeps (a prompt catalog, the docs script). */
-  assemble?: Pick<AssembleOptions, 'prompts' | 'apiReferenceScript'>
+  /** Extra dependencies for assembleDeps (a prompt catalog, the docs script, tracing). */
+  assemble?: Pick<AssembleOptions, 'prompts' | 'apiReferenceScript' | 'tracing' | 'exportFetch' | 'runtime'>
+  /** Where the gateway logs (default: nowhere). */
+  log?: Logger
 }
 
 export interface TestGateway {
@@ -46,7 +48,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const env: Env = { MANIFOLD_ADMIN_KEY: ADMIN_KEY, ...options.env }
   const config = buildConfig(env, parseFileConfig(options.file ?? {}, 'test'))
   const store = openSqliteStore({ path: ':memory:', migrationsFolder: MIGRATIONS })
-  const deps = assembleDeps({ config, store, log: silentLogger, adminKeyHash: await hashKey(ADMIN_KEY), clock: options.clock, ...options.assemble })
+  const deps = assembleDeps({ config, store, log: options.log ?? silentLogger, adminKeyHash: await hashKey(ADMIN_KEY), clock: options.clock, ...options.assemble })
   const app = createApp(deps)
 
   let server: ServerType | undefined
@@ -81,6 +83,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
         })
       }
       await deps.usage.close()
+      await deps.observability.flush()
       await store.close()
     },
   }

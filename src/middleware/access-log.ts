@@ -1,0 +1,95 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../app-env.js'
+import type { StreamEnding } from '../observability/access-log.js'
+import type { Observability } from '../observability/observability.js'
+import { INTERNAL_PRINCIPAL } from './auth.js'
+
+/** A job's or a WebSocket frame's call replayed in-process (the app env carries the principal it acts for). */
+function internalSurface(c: Context<AppEnv>): 'job' | 'ws' | undefined {
+  const env: unknown = c.env
+  if (!env || typeof env !== 'object' || !(INTERNAL_PRINCIPAL in env)) return undefined
+  // A job's replay carries the job id as its request id (src/jobs/run-job.ts).
+  return c.get('requestId').startsWith('job_') ? 'job' : 'ws'
+}
+
+/** The error body's `code` (OpenAI's shape) or `type` (Anthropic's), '' when there is none. */
+async function errorCodeOf(response: Response): Promise<string> {
+  if (!/json/i.test(response.headers.get('content-type') ?? '')) return ''
+  try {
+    const body: unknown = await response.clone().json()
+    const error = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined
+    if (!error || typeof error !== 'object') return ''
+    const { code, type } = error as { code?: unknown; type?: unknown }
+    if (typeof code === 'string' && code !== '') return code
+    return typeof type === 'string' ? type : ''
+  } catch {
+    return ''
+  }
+}
+
+function isStreamed(response: Response): boolean {
+  return /^text\/event-stream|^application\/x-ndjson/i.test(response.headers.get('content-type') ?? '')
+}
+
+/** Passes the body through unchanged and reports how it ended: read to the end, failed, or cancelled by the client. */
+function watchEnd(body: ReadableStream<Uint8Array>, onEnd: (ending: StreamEnding) => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader()
+  let ended = false
+  const end = (ending: StreamEnding) => {
+    if (ended) return
+    ended = true
+    onEnd(ending)
+  }
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read()
+        if (done) {
+          controller.close()
+          end('complete')
+        } else {
+          controller.enqueue(value)
+        }
+      } catch (err) {
+        controller.error(err)
+        end('broken')
+      }
+    },
+    cancel(reason) {
+      end('client_closed')
+      return reader.cancel(reason)
+    },
+  })
+}
+
+/**
+ * One access log line, one metrics update and one SERVER span per client request, refusals included: it
+ * runs right after the request id and before the body limit and auth, so their refusals pass through it. A
+ * streamed response is followed to its last byte; anything else ends when the handler returns.
+ */
+export function accessLog(observability: Observability): MiddlewareHandler<AppEnv> {
+  return async function accessLog(c, next) {
+    const observation = observability.begin({
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      traceparent: c.req.header('traceparent'),
+      internal: internalSurface(c),
+      principal: () => c.get('principal'),
+    })
+    try {
+      await next()
+    } catch (err) {
+      observability.end(observation, { status: 500, code: 'internal_error' })
+      throw err
+    }
+    const response = c.res
+    const status = response.status
+    const code = status >= 400 ? await errorCodeOf(response) : ''
+    if (!response.body || !isStreamed(response)) {
+      observability.end(observation, { status, code })
+      return
+    }
+    c.res = new Response(watchEnd(response.body, (stream) => observability.end(observation, { status, code, stream })), response)
+  }
+}
