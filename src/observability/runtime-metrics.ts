@@ -36,8 +36,8 @@ export function renderRuntimeMetrics(s: RuntimeSample): string {
   gauge('nodejs_eventloop_lag_p50_seconds', 'Median event loop delay since the previous scrape, in seconds.', s.eventLoopLagSeconds.p50)
   gauge('nodejs_eventloop_lag_p99_seconds', '99th percentile event loop delay since the previous scrape, in seconds.', s.eventLoopLagSeconds.p99)
   gauge('nodejs_eventloop_lag_max_seconds', 'Largest event loop delay since the previous scrape, in seconds.', s.eventLoopLagSeconds.max)
-  out += familyHeader('nodejs_gc_duration_seconds', 'counter', 'Garbage collection time by kind, in seconds.')
-  for (const [kind, { seconds }] of s.gc) out += `nodejs_gc_duration_seconds${labelText({ kind })} ${seconds}\n`
+  out += familyHeader('nodejs_gc_duration_seconds_total', 'counter', 'Garbage collection time by kind, in seconds.')
+  for (const [kind, { seconds }] of s.gc) out += `nodejs_gc_duration_seconds_total${labelText({ kind })} ${seconds}\n`
   out += familyHeader('nodejs_gc_runs_total', 'counter', 'Garbage collections by kind.')
   for (const [kind, { count }] of s.gc) out += `nodejs_gc_runs_total${labelText({ kind })} ${count}\n`
   return out
