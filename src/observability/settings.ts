@@ -52,7 +52,9 @@ function tracesEndpoint(env: Env): string | undefined {
   } catch {
     throw new ConfigError(`The OTLP traces endpoint "${endpoint}" is not a URL (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT).`)
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`The OTLP traces endpoint must be http(s), not ${url.protocol}`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`The OTLP traces endpoint "${endpoint}" must be an http(s) URL such as http://collector:4318 (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT).`)
+  }
   return url.toString()
 }
 
