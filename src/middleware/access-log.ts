@@ -2,12 +2,17 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import type { StreamEnding } from '../observability/access-log.js'
 import type { Observability } from '../observability/observability.js'
+import { prefersAsync } from '../jobs/submit.js'
 import { INTERNAL_PRINCIPAL } from './auth.js'
 
-/** A job's or a WebSocket frame's call replayed in-process (the app env carries the principal it acts for). */
-function internalSurface(c: Context<AppEnv>): 'job' | 'ws' | undefined {
+/**
+ * Calls that belong to a job or a WebSocket whatever path they take: a job's submission (`Prefer:
+ * respond-async`), and a job's or a WebSocket frame's call replayed in-process (the app env carries the
+ * principal it acts for).
+ */
+function jobOrSocket(c: Context<AppEnv>): 'job' | 'ws' | undefined {
   const env: unknown = c.env
-  if (!env || typeof env !== 'object' || !(INTERNAL_PRINCIPAL in env)) return undefined
+  if (!env || typeof env !== 'object' || !(INTERNAL_PRINCIPAL in env)) return prefersAsync(c.req.header('prefer')) ? 'job' : undefined
   // A job's replay carries the job id as its request id (src/jobs/run-job.ts).
   return c.get('requestId').startsWith('job_') ? 'job' : 'ws'
 }
@@ -74,7 +79,7 @@ export function accessLog(observability: Observability): MiddlewareHandler<AppEn
       method: c.req.method,
       path: c.req.path,
       traceparent: c.req.header('traceparent'),
-      internal: internalSurface(c),
+      fixedSurface: jobOrSocket(c),
       principal: () => c.get('principal'),
     })
     try {

@@ -42,8 +42,8 @@ export interface RequestStart {
   method: string
   path: string
   traceparent: string | undefined
-  /** A job or WebSocket call replayed in-process through the app. */
-  internal: 'job' | 'ws' | undefined
+  /** A job's submission or replay, or a WebSocket frame's call: that surface, whatever the path. */
+  fixedSurface: 'job' | 'ws' | undefined
   principal: () => Principal | undefined
 }
 
@@ -66,9 +66,9 @@ export class Observability {
   begin(start: RequestStart): RequestObservation {
     const span = this.options.tracer?.startRequest(start.traceparent)
     const observation = new RequestObservation(
-      start.requestId, start.method, start.path, this.options.clock.now(), surfaceOf(start.path, start.internal), start.principal, span,
+      start.requestId, start.method, start.path, this.options.clock.now(), surfaceOf(start.path, start.fixedSurface), start.principal, span,
     )
-    if (start.internal) observation.surfaceFixed = true
+    if (start.fixedSurface) observation.surfaceFixed = true
     this.requests.add(observation)
     return observation
   }

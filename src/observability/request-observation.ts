@@ -121,9 +121,9 @@ const SURFACE_BY_PATH: Array<[RegExp, Surface]> = [
   [/^\/admin(\/|$)/, 'admin'],
 ]
 
-/** The surface a path belongs to; replays of a job or a WebSocket frame (`internal`) count as that surface. */
-export function surfaceOf(path: string, internal: 'job' | 'ws' | undefined): Surface {
-  if (internal) return internal
+/** The surface a path belongs to, unless the call is known to be a job's or a WebSocket's. */
+export function surfaceOf(path: string, fixed: 'job' | 'ws' | undefined): Surface {
+  if (fixed) return fixed
   for (const [pattern, surface] of SURFACE_BY_PATH) if (pattern.test(path)) return surface
   return 'other'
 }

@@ -6,7 +6,7 @@ import { buildConfig, parseFileConfig, type Env } from '../../src/config.js'
 import type { AppDeps } from '../../src/deps.js'
 import { JobRunner, type JobRunnerOptions } from '../../src/jobs/runner.js'
 import type { JobView } from '../../src/jobs/job-view.js'
-import { silentLogger } from '../../src/log.js'
+import { silentLogger, type Logger } from '../../src/log.js'
 import { PromptCatalog, type PromptSource } from '../../src/prompt-api/catalog.js'
 import { createKey, type KeyFields } from '../../src/security/key-service.js'
 import { hashKey } from '../../src/security/keys.js'
@@ -25,6 +25,8 @@ export interface JobsGatewayOptions {
   runner?: Partial<Omit<JobRunnerOptions, 'deps' | 'call'>>
   /** Start the runner (default true); false leaves jobs queued. */
   run?: boolean
+  /** Where the gateway logs (default: nowhere). */
+  log?: Logger
 }
 
 export interface JobsGateway {
@@ -44,7 +46,7 @@ export async function startJobsGateway(options: JobsGatewayOptions = {}): Promis
   const config = buildConfig(env, parseFileConfig(options.file ?? {}, 'test'))
   const store = openSqliteStore({ path: ':memory:', migrationsFolder: MIGRATIONS })
   const deps = assembleDeps({
-    config, store, log: silentLogger, adminKeyHash: await hashKey(ADMIN_KEY),
+    config, store, log: options.log ?? silentLogger, adminKeyHash: await hashKey(ADMIN_KEY),
     resolveHost: options.resolveHost, prompts: options.prompts ? new PromptCatalog(options.prompts) : undefined,
   })
   const app = createApp(deps)
