@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { observabilitySettings } from '../../src/observability/settings.js'
 import { fixtureJson, fixtureText } from '../support/fixtures.js'
 import { captureLog, type CapturedLog } from '../support/log-capture.js'
+import { startTestGateway } from '../support/gateway.js'
 import { startMeteredGateway, type MeteredGateway } from '../support/metering-gateway.js'
-import { sseFromRaw } from '../support/mock-upstream.js'
+import { sseFromRaw, startMockUpstream } from '../support/mock-upstream.js'
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js'
 
 const json = { 'content-type': 'application/json' }
@@ -148,5 +149,43 @@ describe('OpenTelemetry tracing to an OTLP/HTTP receiver', () => {
     await m.gw.deps.observability.flush()
     expect(receiver.spans.filter((s) => s.traceId === quietTrace)).toEqual([])
     expect(m.upstream.requests[before]!.headers.traceparent).toMatch(new RegExp(`^00-${quietTrace}-[0-9a-f]{16}-00$`))
+  })
+})
+
+describe('traceparent reaches every provider\'s upstream', () => {
+  it('Anthropic, Mistral and Gemini requests carry the attempt span\'s traceparent', async () => {
+    const receiver = await startOtlpReceiver()
+    const upstream = await startMockUpstream((req) => ({
+      json: fixtureJson(req.path.startsWith('/v1/messages') ? 'anthropic/vercel-anthropic-text.json'
+        : req.path.includes(':generateContent') ? 'gemini/firebase-unary-success-basic-reply-short.json' : 'mistral/vercel-mistral-text.json'),
+    }))
+    const gw = await startTestGateway({
+      env: {
+        ANTHROPIC_API_KEY: 'sk-ant-upstream', ANTHROPIC_BASE_URL: upstream.url, MISTRAL_API_KEY: 'mi-upstream', MISTRAL_BASE_URL: upstream.url,
+        GEMINI_API_KEY: 'gm-upstream', GEMINI_BASE_URL: upstream.url,
+      },
+      assemble: { tracing: observabilitySettings({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces` }).tracing },
+    })
+    try {
+      const traceId = 'c0f7651916cd43dd8448eb211c80319c'
+      for (const model of ['anthropic/claude-sonnet-4-5', 'mistral/mistral-small-latest', 'gemini/gemini-2.5-flash']) {
+        const res = await gw.request('/v1/chat/completions', {
+          method: 'POST', headers: { ...json, traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+          body: JSON.stringify({ model, max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }),
+        })
+        expect(res.status).toBe(200)
+        await res.json()
+      }
+      await gw.deps.observability.flush()
+      const clients = receiver.spans.filter((s) => s.traceId === traceId && s.kind === CLIENT)
+      expect(clients.map((c) => [c.attributes['gen_ai.provider.name'], c.attributes['gen_ai.response.finish_reasons']])).toEqual([
+        ['anthropic', ['stop']], ['mistral_ai', ['stop']], ['gcp.gemini', ['stop']],
+      ])
+      expect(upstream.requests.map((r) => r.headers.traceparent)).toEqual(clients.map((c) => `00-${traceId}-${c.spanId}-01`))
+    } finally {
+      await gw.close()
+      await upstream.close()
+      await receiver.close()
+    }
   })
 })
