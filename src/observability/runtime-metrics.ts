@@ -32,7 +32,7 @@ export function renderRuntimeMetrics(s: RuntimeSample): string {
   gauge('nodejs_heap_size_used_bytes', 'V8 heap in use, in bytes.', s.heapUsedBytes)
   gauge('nodejs_heap_size_total_bytes', 'V8 heap allocated, in bytes.', s.heapTotalBytes)
   gauge('nodejs_external_memory_bytes', 'Memory of C++ objects bound to JavaScript objects, in bytes.', s.externalMemoryBytes)
-  gauge('nodejs_active_resources_total', 'Handles and requests keeping the event loop alive.', s.activeResources)
+  gauge('nodejs_active_resources', 'Handles and requests keeping the event loop alive.', s.activeResources)
   gauge('nodejs_eventloop_lag_p50_seconds', 'Median event loop delay since the previous scrape, in seconds.', s.eventLoopLagSeconds.p50)
   gauge('nodejs_eventloop_lag_p99_seconds', '99th percentile event loop delay since the previous scrape, in seconds.', s.eventLoopLagSeconds.p99)
   gauge('nodejs_eventloop_lag_max_seconds', 'Largest event loop delay since the previous scrape, in seconds.', s.eventLoopLagSeconds.max)

@@ -21,6 +21,7 @@ function checkConventions(text: string, exposition: Exposition): void {
     expect(help.has(name), `HELP for ${name}`).toBe(true)
     expect(name).toMatch(/^[a-z_][a-z0-9_]*$/)
     if (type === 'counter') expect(name).toMatch(/_total$/)
+    else expect(name).not.toMatch(/_total$/)
     if (type === 'histogram') expect(name).toMatch(/_seconds$/)
   }
 }
@@ -141,7 +142,7 @@ describe('GET /metrics stays bounded and counts client requests', () => {
     }
     expect(sampleValue(exposition, 'process_resident_memory_bytes', {})).toBeGreaterThan(10_000_000)
     expect(sampleValue(exposition, 'nodejs_heap_size_used_bytes', {})).toBeGreaterThan(1_000_000)
-    expect(sampleValue(exposition, 'nodejs_active_resources_total', {})).toBeGreaterThan(0)
+    expect(sampleValue(exposition, 'nodejs_active_resources', {})).toBeGreaterThan(0)
     expect(sampleValue(exposition, 'process_cpu_seconds_total', {})).toBeGreaterThan(0)
     expect(exposition.types.get('nodejs_eventloop_lag_p99_seconds')).toBe('gauge')
     expect(exposition.types.get('nodejs_gc_duration_seconds_total')).toBe('counter')
