@@ -40,7 +40,10 @@ export interface OtlpReceiver {
   close(): Promise<void>
 }
 
-/** A loopback OTLP/HTTP collector that accepts JSON exports on /v1/traces and decodes them. */
+/**
+ * A loopback OTLP/HTTP collector that accepts JSON exports on /v1/traces and decodes them; GET
+ * /spans?trace_id=… answers what it holds of one trace (for tests inside workerd, which cannot read its memory).
+ */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = []
   const exports: OtlpReceiver['exports'] = []
@@ -49,6 +52,12 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     req.setEncoding('utf8')
     req.on('data', (chunk: string) => { body += chunk })
     req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://receiver')
+      if (req.method === 'GET' && url.pathname === '/spans') {
+        const traceId = url.searchParams.get('trace_id')
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(spans.filter((s) => s.traceId === traceId)))
+        return
+      }
       exports.push({ path: req.url ?? '', headers: req.headers })
       if (req.url !== '/v1/traces' || !/json/.test(req.headers['content-type'] ?? '')) {
         res.writeHead(415).end()
