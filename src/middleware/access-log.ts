@@ -32,6 +32,19 @@ async function errorCodeOf(response: Response): Promise<string> {
   }
 }
 
+/** The model a refused call asked for, when its route had read the body already (the body is never read here). */
+async function requestedModel(c: Context<AppEnv>): Promise<string | undefined> {
+  const cached = c.req.bodyCache.text
+  if (!cached) return undefined
+  try {
+    const body: unknown = JSON.parse(await cached)
+    const model = body && typeof body === 'object' ? (body as { model?: unknown }).model : undefined
+    return typeof model === 'string' ? model.slice(0, 200) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 function isStreamed(response: Response): boolean {
   return /^text\/event-stream|^application\/x-ndjson/i.test(response.headers.get('content-type') ?? '')
 }
@@ -91,6 +104,7 @@ export function accessLog(observability: Observability): MiddlewareHandler<AppEn
     const response = c.res
     const status = response.status
     const code = status >= 400 ? await errorCodeOf(response) : ''
+    if (status >= 400 && observation.attempts.length === 0) observation.requestedModel = await requestedModel(c)
     if (!response.body || !isStreamed(response)) {
       observability.end(observation, { status, code })
       return

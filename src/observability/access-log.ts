@@ -25,7 +25,8 @@ function keyFields(observation: RequestObservation): Record<string, string | und
 
 /**
  * One access log line per client request: at info, at warn for a stream that broke, at error for a 5xx.
- * `model` is the first target tried; `targets` lists each attempt as `target:status`.
+ * `model` is the first target tried (or, for a call refused before any, the model it asked for); `targets`
+ * lists each attempt as `target:status`.
  */
 export function writeAccessLine(log: Logger, observation: RequestObservation, ending: RequestEnding, traceId: string | undefined): void {
   const o = observation
@@ -37,7 +38,7 @@ export function writeAccessLine(log: Logger, observation: RequestObservation, en
     surface: o.surface,
     ...keyFields(o),
     route: o.route,
-    model: o.attempts[0]?.target,
+    model: o.attempts[0]?.target ?? o.requestedModel,
     targets: answered ? o.attempts.map((a) => `${a.target}:${a.status}`) : undefined,
     status: ending.status,
     error_code: ending.code || undefined,

@@ -39,6 +39,8 @@ export class RequestObservation {
   /** True for a replayed job or WebSocket call: its surface stays `job` or `ws` whatever route it takes. */
   surfaceFixed = false
   route: string | undefined
+  /** What a call refused before any attempt asked for (client text, for the log line only, never a label). */
+  requestedModel: string | undefined
   routeProvider: string | undefined
   readonly attempts: AttemptSummary[] = []
   inputTokens = 0

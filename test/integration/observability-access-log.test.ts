@@ -84,9 +84,9 @@ describe('access log: one line per client request', () => {
     expect(pick('req-nokey')).toEqual({ level: 'info', msg: 'request', request_id: 'req-nokey', method: 'POST', path: '/v1/chat/completions', surface: 'chat', status: 401, error_code: 'missing_api_key', latency_ms: 0 })
     expect(pick('req-badkey')).toMatchObject({ status: 401, error_code: 'invalid_api_key' })
     expect(pick('req-badkey')).not.toHaveProperty('key_name')
-    expect(pick('req-unknown')).toMatchObject({ status: 404, error_code: 'model_not_found', key_name: 'alice' })
+    expect(pick('req-unknown')).toMatchObject({ status: 404, error_code: 'model_not_found', key_name: 'alice', model: 'nowhere/model' })
     expect(pick('req-unknown')).not.toHaveProperty('targets')
-    expect(pick('req-rpm-2')).toMatchObject({ status: 429, error_code: 'rate_limit_exceeded', key_name: 'limited', key_id: limited.id })
+    expect(pick('req-rpm-2')).toMatchObject({ status: 429, error_code: 'rate_limit_exceeded', key_name: 'limited', key_id: limited.id, model: 'openai/gpt-4.1-nano' })
     expect(pick('req-big')).toMatchObject({ status: 413, error_code: 'request_too_large' })
   })
 
