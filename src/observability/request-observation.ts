@@ -84,12 +84,16 @@ export class RequestObservation {
 
 /**
  * The requests in flight, by request id. A client may reuse a request id, so an attempt is matched on the
- * id and the key together: two keys sending the same id never see each other's attempts.
+ * id and the key together: two keys sending the same id never see each other's attempts. A response whose
+ * body nobody reads or cancels never ends, so the registry holds at most `limit` ids, forgetting the oldest.
  */
 export class RequestRegistry {
   private readonly open = new Map<string, RequestObservation[]>()
 
+  constructor(private readonly limit = 50_000) {}
+
   add(observation: RequestObservation): void {
+    if (this.open.size >= this.limit) this.open.delete(this.open.keys().next().value!)
     const list = this.open.get(observation.requestId)
     if (list) list.push(observation)
     else this.open.set(observation.requestId, [observation])
