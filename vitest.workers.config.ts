@@ -7,6 +7,7 @@ declare module 'vitest' {
     mockUpstreamUrl: string
     callbackReceiverUrl: string
     webhookSecret: string
+    otlpReceiverUrl: string
   }
 }
 
@@ -25,6 +26,10 @@ export default defineProject({
           MANIFOLD_CALLBACK_ALLOW: '127.0.0.1',
           MANIFOLD_CALLBACK_RETRY_SCHEDULE: '50ms,50ms,50ms',
           TEST_CALLBACK_RECEIVER_URL: inject('callbackReceiverUrl'),
+          // Tracing on, exported to the loopback OTLP receiver from global-setup (flushed through waitUntil).
+          OTEL_EXPORTER_OTLP_ENDPOINT: inject('otlpReceiverUrl'),
+          OTEL_SERVICE_NAME: 'manifold-workers',
+          TEST_OTLP_RECEIVER_URL: inject('otlpReceiverUrl'),
           TEST_MIGRATIONS: await readD1Migrations(join(import.meta.dirname, 'migrations')),
         },
       },

@@ -38,7 +38,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     type: 'openai',
     async chat(req: ChatRequest, ctx: CallContext): Promise<ChatCompletion> {
       try {
-        return checkedCompletion(options.id, await clientFor(ctx).chat.completions.create({ ...req, stream: false }, { signal: ctx.signal }))
+        return checkedCompletion(options.id, await clientFor(ctx).chat.completions.create({ ...req, stream: false }, { signal: ctx.signal, headers: ctx.headers }))
       } catch (err) {
         throw mapError(err)
       }
@@ -48,7 +48,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
       try {
         stream = await clientFor(ctx).chat.completions.create(
           { ...req, stream: true, stream_options: { ...req.stream_options, include_usage: true } },
-          { signal: ctx.signal },
+          { signal: ctx.signal, headers: ctx.headers },
         )
       } catch (err) {
         throw mapError(err)
@@ -57,7 +57,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     },
     async embed(req: EmbeddingRequest, ctx: CallContext): Promise<CreateEmbeddingResponse> {
       try {
-        return checkedEmbeddings(options.id, await clientFor(ctx).embeddings.create(req, { signal: ctx.signal }))
+        return checkedEmbeddings(options.id, await clientFor(ctx).embeddings.create(req, { signal: ctx.signal, headers: ctx.headers }))
       } catch (err) {
         throw mapError(err)
       }
@@ -65,7 +65,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     async listModels(ctx: CallContext): Promise<string[]> {
       if (options.models) return options.models
       try {
-        const page = await clientFor(ctx).models.list({ signal: ctx.signal })
+        const page = await clientFor(ctx).models.list({ signal: ctx.signal, headers: ctx.headers })
         return page.data.map((m) => m.id)
       } catch (err) {
         throw mapError(err)

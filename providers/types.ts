@@ -23,6 +23,8 @@ export interface CallContext {
   dropUnsupportedParams?: boolean
   /** Told each parameter dropped instead of refused, for the x-manifold-dropped-params header. */
   onDroppedParam?: (param: string) => void
+  /** Extra request headers for this one call (the trace context: `traceparent`). */
+  headers?: Record<string, string>
 }
 
 export interface Provider {

@@ -3,6 +3,7 @@ import type { AppEnv } from './app-env.js'
 import type { AppDeps } from './deps.js'
 import { GatewayError } from './errors.js'
 import { respondAsync } from './jobs/submit.js'
+import { accessLog } from './middleware/access-log.js'
 import { auth, requireAdmin } from './middleware/auth.js'
 import { bodyLimit } from './middleware/body-limit.js'
 import { notFound, onError } from './middleware/errors.js'
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.notFound(notFound)
 
   app.use('*', requestId())
+  app.use('*', accessLog(deps.observability))
   app.use('*', bodyLimit({
     maxSize: deps.config.bodyLimitBytes,
     onError: () => {

@@ -8,6 +8,12 @@ import { PriceTable } from './metering/prices.js'
 import type { PromptCatalog } from './prompt-api/catalog.js'
 import { UsageRecorder } from './metering/usage-recorder.js'
 import { GatewayMetrics } from './metering/gateway-metrics.js'
+import { MetricLabelBounds } from './observability/label-bounds.js'
+import { Observability } from './observability/observability.js'
+import type { RuntimeSampler } from './observability/runtime-metrics.js'
+import type { TracingSettings } from './observability/settings.js'
+import { OtlpHttpExporter } from './observability/tracing/exporter.js'
+import { Tracer } from './observability/tracing/tracer.js'
 import { keyAdmission } from './metering/key-admission.js'
 import { RateLimiter } from './metering/rate-limiter.js'
 import { SpendLedger } from './metering/spend-ledger.js'
@@ -33,6 +39,22 @@ export interface AssembleOptions {
   resolveHost?: HostResolver
   callbackFetch?: typeof fetch
   upgradeWebSocket?: AppDeps['upgradeWebSocket']
+  /** OTLP tracing; absent: off. */
+  tracing?: TracingSettings
+  /** The HTTP client spans are exported with; default the global fetch. */
+  exportFetch?: typeof fetch
+  /** Process metrics for GET /metrics (Node). */
+  runtime?: RuntimeSampler
+}
+
+function tracerFor(options: AssembleOptions): Tracer | undefined {
+  const { tracing } = options
+  if (!tracing) return undefined
+  const exporter = new OtlpHttpExporter({
+    endpoint: tracing.endpoint, headers: tracing.headers, serviceName: tracing.serviceName, log: options.log,
+    fetch: options.exportFetch ?? globalThis.fetch.bind(globalThis),
+  })
+  return new Tracer(tracing, exporter, options.random)
 }
 
 /** Builds the dependency graph both entries share; each runtime supplies its store, fetch and logger. */
@@ -42,6 +64,8 @@ export function assembleDeps(options: AssembleOptions): AppDeps {
   const clock = options.clock ?? systemClock
   const usage = new UsageRecorder({ store, log, flushMs: config.usageFlushMs })
   const spend = new SpendLedger({ db: store.db, usage, clock, log })
+  const labels = new MetricLabelBounds(config, prices)
+  const metrics = new GatewayMetrics(usage, labels, options.runtime)
   return {
     config,
     store,
@@ -59,7 +83,8 @@ export function assembleDeps(options: AssembleOptions): AppDeps {
     keyCache: new KeyCache(),
     admission: keyAdmission({ ledger: spend, limiter: new RateLimiter(clock, usage), clock, prices }),
     spend,
-    metrics: new GatewayMetrics(usage),
+    metrics,
+    observability: new Observability({ log, clock, usage, metrics, labels, tracer: tracerFor(options) }),
     targets: new TargetHealth(config.file.routing.cooldown, options.clock ?? systemClock, routeTargetNames(config.file)),
     random: options.random ?? Math.random,
     prompts: options.prompts,

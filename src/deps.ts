@@ -8,6 +8,7 @@ import type { PriceTable } from './metering/prices.js'
 import type { PromptCatalog } from './prompt-api/catalog.js'
 import type { UsageRecorder } from './metering/usage-recorder.js'
 import type { GatewayMetrics } from './metering/gateway-metrics.js'
+import type { Observability } from './observability/observability.js'
 import type { SpendLedger } from './metering/spend-ledger.js'
 import type { Admission } from './routing/admission.js'
 import type { TargetHealth } from './routing/cooldown.js'
@@ -31,8 +32,10 @@ export interface AppDeps {
   admission: Admission
   /** Each key's spend in its budget period, in memory and reconciled with the usage rows. */
   spend: SpendLedger
-  /** Prometheus counters for GET /metrics, fed by the usage recorder. */
+  /** Prometheus counters for GET /metrics, fed by the usage recorder and the access log. */
   metrics: GatewayMetrics
+  /** Access log, client-request metrics and tracing (the access log middleware and the attempt hooks feed it). */
+  observability: Observability
   /** SHA-256 of the admin key (configured or generated on first start). */
   adminKeyHash: string
   /** Routing targets' health (cooldowns, circuit breaking): GET /health/targets and the metrics read snapshot(). */

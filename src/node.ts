@@ -2,6 +2,7 @@ import { accessSync, constants as fsConstants, existsSync, readdirSync, readFile
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import { Server as HttpServer, type ServerResponse } from 'node:http'
 import { Server as NetServer } from 'node:net'
@@ -18,6 +19,8 @@ import type { AppDeps } from './deps.js'
 import { JobRunner } from './jobs/runner.js'
 import { consoleLogger, type Logger } from './log.js'
 import { createNodeFetch } from './node-fetch.js'
+import { nodeRuntimeSampler } from './observability/runtime-metrics.js'
+import { observabilitySettings } from './observability/settings.js'
 import { PromptCatalog, type LoadReport, type PromptSource } from './prompt-api/catalog.js'
 import { ensureAdminKeyHash } from './security/admin-key.js'
 import { refusedAddressReason } from './security/ip-ranges.js'
@@ -249,9 +252,11 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
   logPromptReport(log, config.promptsDir, prompts.report)
   // The SDKs' upstream calls go through undici's request API: several times cheaper than the global fetch.
   const upstream = createNodeFetch()
+  const runtime = nodeRuntimeSampler({ process, monitorEventLoopDelay, PerformanceObserver })
   const deps = assembleDeps({
     config, store, log, adminKeyHash, prompts, apiReferenceScript, fetch: upstream.fetch,
     resolveHost: resolveHostAddresses, callbackFetch: checkedCallbackFetch(config.callbackAllow), upgradeWebSocket,
+    tracing: observabilitySettings(env).tracing, runtime,
   })
   const app = createApp(deps)
   const jobs = new JobRunner({ deps, call: (request, callEnv) => app.fetch(request, callEnv), ...jobRunnerTuning(env) })
@@ -288,6 +293,8 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
       await drained
       await jobsStopped
       await deps.usage.close()
+      await deps.observability.flush()
+      runtime.stop()
       await store.close()
       await upstream.close()
     })()
@@ -312,9 +319,11 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
 
 /** The process entry: start, then drain on SIGTERM/SIGINT and reload prompts on SIGHUP (also run by scripts/start.js). */
 export async function main(): Promise<void> {
-  const log = consoleLogger()
   let gateway: NodeGateway
+  let log: Logger = consoleLogger()
   try {
+    const settings = observabilitySettings(process.env)
+    log = consoleLogger({ level: settings.logLevel, format: settings.logFormat })
     gateway = await startNodeGateway(process.env, log)
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -9,6 +9,7 @@ import { buildConfig, parseFileConfig, type Env } from './config.js'
 import type { AppDeps } from './deps.js'
 import { CloudflareJobQueue, consumeJobMessages, sweepJobs, type JobMessage } from './jobs/cloudflare-queue.js'
 import { consoleLogger } from './log.js'
+import { observabilitySettings } from './observability/settings.js'
 import { PromptCatalog } from './prompt-api/catalog.js'
 import { ensureAdminKeyHash } from './security/admin-key.js'
 import { openD1Store } from './store/d1.js'
@@ -50,7 +51,8 @@ async function buildInstance(env: WorkerBindings, fetchImpl: typeof fetch = fetc
   const vars = stringVars(env)
   const file = vars.MANIFOLD_CONFIG_JSON ? parseFileConfig(JSON.parse(vars.MANIFOLD_CONFIG_JSON), 'MANIFOLD_CONFIG_JSON') : undefined
   const config = buildConfig(vars, file)
-  const log = consoleLogger()
+  const settings = observabilitySettings(vars)
+  const log = consoleLogger({ level: settings.logLevel, format: settings.logFormat })
   const store = openD1Store(env.DB)
   const adminKeyHash = await ensureAdminKeyHash(store, config.adminKey, log, (secret) => {
     console.log(`Manifold admin key (shown once, store it now): ${secret}`)
@@ -61,7 +63,7 @@ async function buildInstance(env: WorkerBindings, fetchImpl: typeof fetch = fetc
   const deps = assembleDeps({
     config, store, log, adminKeyHash, fetch: fetchImpl, prompts, apiReferenceScript: apiReferenceScript(env.DOCS_ASSETS),
     jobQueue: env.JOBS_QUEUE ? new CloudflareJobQueue(env.JOBS_QUEUE, () => Date.now()) : undefined,
-    upgradeWebSocket,
+    upgradeWebSocket, tracing: settings.tracing,
   })
   return { deps, app: createApp(deps) }
 }
@@ -72,14 +74,14 @@ async function buildInstance(env: WorkerBindings, fetchImpl: typeof fetch = fetc
  */
 function flushAfter(response: Response, deps: AppDeps, ctx: ExecutionContext): Response {
   if (!response.body) {
-    ctx.waitUntil(deps.usage.flush())
+    ctx.waitUntil(Promise.all([deps.usage.flush(), deps.observability.flush()]))
     return response
   }
   let finished!: () => void
   const ended = new Promise<void>((resolve) => { finished = resolve })
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>({ flush: () => finished() })
   response.body.pipeTo(writable).catch(() => finished())
-  ctx.waitUntil(ended.then(() => deps.usage.flush()))
+  ctx.waitUntil(ended.then(() => Promise.all([deps.usage.flush(), deps.observability.flush()])))
   return new Response(readable, response)
 }
 
@@ -110,7 +112,7 @@ export function createWorker(options: WorkerOptions = {}) {
       })
       const { app, deps } = await instance
       await consumeJobMessages(deps, (req, callEnv) => app.fetch(req, { ...env, ...callEnv }, ctx), batch)
-      ctx.waitUntil(deps.usage.flush())
+      ctx.waitUntil(Promise.all([deps.usage.flush(), deps.observability.flush()]))
     },
 
     /** Cron: picks up jobs and deliveries whose queue message was lost or whose isolate died. */
@@ -121,7 +123,7 @@ export function createWorker(options: WorkerOptions = {}) {
       })
       const { app, deps } = await instance
       await sweepJobs(deps, (req, callEnv) => app.fetch(req, { ...env, ...callEnv }, ctx))
-      ctx.waitUntil(deps.usage.flush())
+      ctx.waitUntil(Promise.all([deps.usage.flush(), deps.observability.flush()]))
     },
   }
 }

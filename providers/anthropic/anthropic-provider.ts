@@ -63,7 +63,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     async chat(req: ChatRequest, ctx: CallContext): Promise<ChatCompletion> {
       const { body, jsonToolName } = convertRequest(req, optionsFor(ctx))
       try {
-        const message = await clientFor(ctx).messages.create({ ...body, stream: false }, { signal: ctx.signal })
+        const message = await clientFor(ctx).messages.create({ ...body, stream: false }, { signal: ctx.signal, headers: ctx.headers })
         return convertMessage(checkedMessage(provider, message), { created: created(), jsonToolName })
       } catch (err) {
         throw mapError(err)
@@ -73,7 +73,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       const { body, jsonToolName } = convertRequest(req, optionsFor(ctx))
       let events: AsyncIterable<RawMessageStreamEvent>
       try {
-        events = await clientFor(ctx).messages.create({ ...body, stream: true }, { signal: ctx.signal })
+        events = await clientFor(ctx).messages.create({ ...body, stream: true }, { signal: ctx.signal, headers: ctx.headers })
       } catch (err) {
         throw mapError(err)
       }
@@ -83,7 +83,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     async listModels(ctx: CallContext): Promise<string[]> {
       if (options.models) return options.models
       try {
-        const page = await clientFor(ctx).models.list({ limit: 1000 }, { signal: ctx.signal })
+        const page = await clientFor(ctx).models.list({ limit: 1000 }, { signal: ctx.signal, headers: ctx.headers })
         return page.data.map((m) => m.id)
       } catch (err) {
         throw mapError(err)

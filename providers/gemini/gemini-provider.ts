@@ -68,6 +68,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
     async chat(req: ChatRequest, ctx: CallContext): Promise<ChatCompletion> {
       const params = toGeminiRequest(req, { provider, dropUnsupportedParams: ctx.dropUnsupportedParams ?? dropUnsupportedParams, onDropped: ctx.onDroppedParam })
       params.config.abortSignal = ctx.signal
+      if (ctx.headers) params.config.httpOptions = { headers: ctx.headers }
       try {
         return convertResponse(checkedAnswer(provider, await clientFor(ctx).models.generateContent(params)), identity(req))
       } catch (err) {
@@ -77,6 +78,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
     async chatStream(req: ChatRequest, ctx: CallContext): Promise<AsyncIterable<ChatCompletionChunk>> {
       const params = toGeminiRequest(req, { provider, dropUnsupportedParams: ctx.dropUnsupportedParams ?? dropUnsupportedParams, onDropped: ctx.onDroppedParam })
       params.config.abortSignal = ctx.signal
+      if (ctx.headers) params.config.httpOptions = { headers: ctx.headers }
       let source: AsyncIterable<Awaited<ReturnType<GoogleGenAI['models']['generateContent']>>>
       try {
         source = await clientFor(ctx).models.generateContentStream(params)
@@ -87,7 +89,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
     },
     async embed(req: EmbeddingRequest, ctx: CallContext): Promise<CreateEmbeddingResponse> {
       const params = toGeminiEmbedRequest(req, provider)
-      params.config = { ...params.config, abortSignal: ctx.signal }
+      params.config = { ...params.config, abortSignal: ctx.signal, ...(ctx.headers ? { httpOptions: { headers: ctx.headers } } : {}) }
       try {
         return fromGeminiEmbedResponse(checkedEmbeddings(provider, await clientFor(ctx).models.embedContent(params)), req.model)
       } catch (err) {

@@ -73,7 +73,7 @@ export function createMistralProvider(options: MistralProviderOptions): Provider
       const { request, ids } = toMistralRequest(req, { provider, dropUnsupported: ctx.dropUnsupportedParams ?? dropUnsupported, onDropped: ctx.onDroppedParam })
       let response: components.ChatCompletionResponse
       try {
-        response = await clientFor(ctx).chat.complete({ ...request, stream: false }, { signal: ctx.signal })
+        response = await clientFor(ctx).chat.complete({ ...request, stream: false }, { signal: ctx.signal, headers: ctx.headers })
       } catch (err) {
         throw mapError(err)
       }
@@ -84,7 +84,7 @@ export function createMistralProvider(options: MistralProviderOptions): Provider
       const { request, ids } = toMistralRequest(req, { provider, dropUnsupported: ctx.dropUnsupportedParams ?? dropUnsupported, onDropped: ctx.onDroppedParam })
       let events: AsyncIterable<components.CompletionEvent>
       try {
-        events = await clientFor(ctx).chat.stream(request, { signal: ctx.signal })
+        events = await clientFor(ctx).chat.stream(request, { signal: ctx.signal, headers: ctx.headers })
       } catch (err) {
         throw mapError(err)
       }
@@ -102,7 +102,7 @@ export function createMistralProvider(options: MistralProviderOptions): Provider
           model: req.model,
           inputs: texts,
           ...(req.dimensions != null ? { outputDimension: req.dimensions } : {}),
-        }, { signal: ctx.signal })
+        }, { signal: ctx.signal, headers: ctx.headers })
       } catch (err) {
         throw mapError(err)
       }
@@ -119,7 +119,7 @@ export function createMistralProvider(options: MistralProviderOptions): Provider
     async listModels(ctx: CallContext): Promise<string[]> {
       if (options.models) return options.models
       try {
-        const list = await clientFor(ctx).models.list(undefined, { signal: ctx.signal })
+        const list = await clientFor(ctx).models.list(undefined, { signal: ctx.signal, headers: ctx.headers })
         return (list.data ?? []).flatMap((model) => ('id' in model && typeof model.id === 'string' ? [model.id] : []))
       } catch (err) {
         throw mapError(err)

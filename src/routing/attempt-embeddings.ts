@@ -57,7 +57,9 @@ export async function attemptEmbeddings(deps: AppDeps, meta: CallMeta, target: T
   const { spec } = target.entry
   const started = deps.clock.now()
   try {
-    const response = await embed.call(target.entry.provider, request, { signal: meta.signal, apiKey: spec.apiKey, baseURL: spec.baseURL, fetch: deps.fetch })
+    const headers = deps.observability.upstreamHeaders(meta, 1, { ...target, providerType: spec.type }, 'embeddings')
+    const response = await embed.call(target.entry.provider, request, { signal: meta.signal, apiKey: spec.apiKey, baseURL: spec.baseURL, fetch: deps.fetch, headers })
+    deps.observability.upstreamAnswered(meta, 1, response)
     const promptTokens = response.usage?.prompt_tokens ?? 0
     const tokens: TokenCounts = { ...zeroTokens, promptTokens }
     const report: EmbeddingsReport = {

@@ -87,8 +87,9 @@ function failureReport(ctx: AttemptContext, target: Target, started: number, err
 function callContext(ctx: AttemptContext, target: Target) {
   const { spec } = target.entry
   const { dropUnsupportedParams, droppedParams } = ctx.meta
+  const headers = ctx.deps.observability.upstreamHeaders(ctx.meta, ctx.attempt, { ...target, providerType: spec.type }, 'chat')
   return {
-    signal: ctx.signal, apiKey: spec.apiKey, baseURL: spec.baseURL, fetch: ctx.deps.fetch,
+    signal: ctx.signal, apiKey: spec.apiKey, baseURL: spec.baseURL, fetch: ctx.deps.fetch, headers,
     dropUnsupportedParams, onDroppedParam: droppedParams && ((param: string) => droppedParams.add(param)),
   }
 }
@@ -100,6 +101,7 @@ export async function attemptJson(ctx: AttemptContext, target: Target, body: Cha
   const started = ctx.deps.clock.now()
   try {
     const completion = await target.entry.provider.chat(requestForTarget(body, target), callContext(ctx, target))
+    ctx.deps.observability.upstreamAnswered(ctx.meta, ctx.attempt, completion)
     const latencyMs = ctx.deps.clock.now() - started
     const tokens = tokensFromUsage(completion.usage)
     const report: AttemptReport = {
@@ -184,6 +186,7 @@ export async function attemptStream(ctx: AttemptContext, target: Target, body: C
       if (ttftMs === null && hasOutput(chunk)) ttftMs = ctx.deps.clock.now() - started
       if (chunk.usage) usage = chunk.usage
       else chars += outputChars(chunk)
+      ctx.deps.observability.upstreamAnswered(ctx.meta, ctx.attempt, chunk)
       return chunk
     },
     end(ending) {

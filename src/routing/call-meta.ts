@@ -15,4 +15,5 @@ export interface CallMeta {
   dropUnsupportedParams?: boolean
   /** Parameters a provider dropped instead of refusing, across the call's attempts (set by dispatch). */
   droppedParams?: Set<string>
+  surface?: 'chat' | 'embeddings' | 'prompt' | 'job' | 'ws' | 'messages' | 'responses'
 }

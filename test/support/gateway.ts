@@ -27,8 +27,8 @@ export interface TestGatewayOptions {
   listen?: boolean
   /** Where the gateway logs (silent by default). */
   log?: Logger
-  /** Extra dependencies for assembleDeps (a prompt catalog, the docs script, the production upstream fetch, providers). */
-  assemble?: Pick<AssembleOptions, 'prompts' | 'apiReferenceScript' | 'fetch' | 'providers'>
+  /** Extra dependencies for assembleDeps (a prompt catalog, the docs script, the production upstream fetch, providers, tracing). */
+  assemble?: Pick<AssembleOptions, 'prompts' | 'apiReferenceScript' | 'fetch' | 'providers' | 'tracing' | 'exportFetch' | 'runtime'>
 }
 
 export interface TestGateway {
@@ -86,6 +86,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
         })
       }
       await deps.usage.close()
+      await deps.observability.flush()
       await store.close()
       await upstream.close()
     },

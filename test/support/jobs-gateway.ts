@@ -6,7 +6,7 @@ import { buildConfig, parseFileConfig, type Env } from '../../src/config.js'
 import type { AppDeps } from '../../src/deps.js'
 import { JobRunner, type JobRunnerOptions } from '../../src/jobs/runner.js'
 import type { JobView } from '../../src/jobs/job-view.js'
-import { silentLogger } from '../../src/log.js'
+import { silentLogger, type Logger } from '../../src/log.js'
 import { createNodeFetch } from '../../src/node-fetch.js'
 import { PromptCatalog, type PromptSource } from '../../src/prompt-api/catalog.js'
 import { createKey, type KeyFields } from '../../src/security/key-service.js'
@@ -26,6 +26,8 @@ export interface JobsGatewayOptions {
   runner?: Partial<Omit<JobRunnerOptions, 'deps' | 'call'>>
   /** Start the runner (default true); false leaves jobs queued. */
   run?: boolean
+  /** Where the gateway logs (default: nowhere). */
+  log?: Logger
 }
 
 export interface JobsGateway {
@@ -47,7 +49,7 @@ export async function startJobsGateway(options: JobsGatewayOptions = {}): Promis
   // Upstream calls go through the production client, as src/node.ts wires it.
   const upstream = createNodeFetch()
   const deps = assembleDeps({
-    config, store, log: silentLogger, adminKeyHash: await hashKey(ADMIN_KEY), fetch: upstream.fetch,
+    config, store, log: options.log ?? silentLogger, adminKeyHash: await hashKey(ADMIN_KEY), fetch: upstream.fetch,
     resolveHost: options.resolveHost, prompts: options.prompts ? new PromptCatalog(options.prompts) : undefined,
   })
   const app = createApp(deps)

@@ -1,5 +1,5 @@
 import { fixtureJson } from './fixtures.js'
-import { startTestGateway, type TestGateway } from './gateway.js'
+import { startTestGateway, type TestGateway, type TestGatewayOptions } from './gateway.js'
 import { SteppingClock } from './metering-clock.js'
 import { startMockUpstream, type MockUpstream } from './mock-upstream.js'
 
@@ -18,13 +18,15 @@ export interface MeteredGateway {
 }
 
 /** The gateway on a stepping clock, OpenAI pointed at a mock that answers the recorded gpt-4.1-nano reply (16 + 363 tokens). */
-export async function startMeteredGateway(options: { file?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<MeteredGateway> {
+export async function startMeteredGateway(options: { file?: Record<string, unknown>; env?: Record<string, string> } & Pick<TestGatewayOptions, 'log' | 'assemble'> = {}): Promise<MeteredGateway> {
   const upstream = await startMockUpstream(() => ({ json: fixtureJson('openai/vercel-openai-text.json') }))
   const clock = new SteppingClock(METERING_T0)
   const gw = await startTestGateway({
     env: { OPENAI_API_KEY: 'sk-upstream', OPENAI_BASE_URL: `${upstream.url}/v1`, ...options.env },
     file: options.file,
     clock,
+    log: options.log,
+    assemble: options.assemble,
   })
   return {
     gw, upstream, clock,

@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node'
 import { fixtureJson, fixtureText } from '../support/fixtures.js'
 import { sseFromChunkLines, sseFromRaw, startMockUpstream, type MockReply } from '../support/mock-upstream.js'
+import { startOtlpReceiver } from '../support/otlp-receiver.js'
 import { startWorkersCallbackReceiver } from '../support/workers-callback-receiver.js'
 
 /** The gateway's MANIFOLD_WEBHOOK_SECRET in the Workers tests; the receiver verifies with it in Node. */
@@ -24,11 +25,14 @@ export default async function setup(project: TestProject) {
     return { json: fixtureJson('openai/vercel-openai-text.json') }
   })
   const receiver = await startWorkersCallbackReceiver(WEBHOOK_SECRET)
+  const otlp = await startOtlpReceiver()
+  project.provide('otlpReceiverUrl', otlp.url)
   project.provide('mockUpstreamUrl', upstream.url)
   project.provide('callbackReceiverUrl', receiver.url)
   project.provide('webhookSecret', WEBHOOK_SECRET)
   return async () => {
     await upstream.close()
     await receiver.close()
+    await otlp.close()
   }
 }

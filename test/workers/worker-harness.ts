@@ -4,7 +4,7 @@ import { env, exports } from 'cloudflare:workers'
 
 export const ADMIN = 'mk-workers-test-admin-key-0123456789abcdef'
 
-export const bindings = env as unknown as { DB: D1Database; TEST_CALLBACK_RECEIVER_URL: string }
+export const bindings = env as unknown as { DB: D1Database; TEST_CALLBACK_RECEIVER_URL: string; TEST_OTLP_RECEIVER_URL: string }
 
 export const worker = (exports as unknown as {
   default: { fetch(req: Request): Promise<Response>; scheduled(options?: { cron?: string }): Promise<unknown> }

@@ -1,0 +1,114 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../app-env.js'
+import type { StreamEnding } from '../observability/access-log.js'
+import type { Observability } from '../observability/observability.js'
+import { prefersAsync } from '../jobs/submit.js'
+import { INTERNAL_PRINCIPAL } from './auth.js'
+
+/**
+ * Calls that belong to a job or a WebSocket whatever path they take: a job's submission (`Prefer:
+ * respond-async`), and a job's or a WebSocket frame's call replayed in-process (the app env carries the
+ * principal it acts for).
+ */
+function jobOrSocket(c: Context<AppEnv>): 'job' | 'ws' | undefined {
+  const env: unknown = c.env
+  if (!env || typeof env !== 'object' || !(INTERNAL_PRINCIPAL in env)) return prefersAsync(c.req.header('prefer')) ? 'job' : undefined
+  // A job's replay carries the job id as its request id (src/jobs/run-job.ts).
+  return c.get('requestId').startsWith('job_') ? 'job' : 'ws'
+}
+
+/** The error body's `code` (OpenAI's shape) or `type` (Anthropic's), '' when there is none. */
+async function errorCodeOf(response: Response): Promise<string> {
+  if (!/json/i.test(response.headers.get('content-type') ?? '')) return ''
+  try {
+    const body: unknown = await response.clone().json()
+    const error = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined
+    if (!error || typeof error !== 'object') return ''
+    const { code, type } = error as { code?: unknown; type?: unknown }
+    if (typeof code === 'string' && code !== '') return code
+    return typeof type === 'string' ? type : ''
+  } catch {
+    return ''
+  }
+}
+
+/** The model a refused call asked for, when its route had read the body already (the body is never read here). */
+async function requestedModel(c: Context<AppEnv>): Promise<string | undefined> {
+  const cached = c.req.bodyCache.text
+  if (!cached) return undefined
+  try {
+    const body: unknown = JSON.parse(await cached)
+    const model = body && typeof body === 'object' ? (body as { model?: unknown }).model : undefined
+    return typeof model === 'string' ? model.slice(0, 200) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function isStreamed(response: Response): boolean {
+  return /^text\/event-stream|^application\/x-ndjson/i.test(response.headers.get('content-type') ?? '')
+}
+
+/** Passes the body through unchanged and reports how it ended: read to the end, failed, or cancelled by the client. */
+function watchEnd(body: ReadableStream<Uint8Array>, onEnd: (ending: StreamEnding) => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader()
+  let ended = false
+  const end = (ending: StreamEnding) => {
+    if (ended) return
+    ended = true
+    onEnd(ending)
+  }
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read()
+        if (done) {
+          controller.close()
+          end('complete')
+        } else {
+          controller.enqueue(value)
+        }
+      } catch (err) {
+        controller.error(err)
+        end('broken')
+      }
+    },
+    cancel(reason) {
+      end('client_closed')
+      return reader.cancel(reason)
+    },
+  })
+}
+
+/**
+ * One access log line, one metrics update and one SERVER span per client request, refusals included: it
+ * runs right after the request id and before the body limit and auth, so their refusals pass through it. A
+ * streamed response is followed to its last byte; anything else ends when the handler returns.
+ */
+export function accessLog(observability: Observability): MiddlewareHandler<AppEnv> {
+  return async function accessLog(c, next) {
+    const observation = observability.begin({
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      traceparent: c.req.header('traceparent'),
+      fixedSurface: jobOrSocket(c),
+      principal: () => c.get('principal'),
+    })
+    try {
+      await next()
+    } catch (err) {
+      observability.end(observation, { status: 500, code: 'internal_error' })
+      throw err
+    }
+    const response = c.res
+    const status = response.status
+    const code = status >= 400 ? await errorCodeOf(response) : ''
+    if (status >= 400 && observation.attempts.length === 0) observation.requestedModel = await requestedModel(c)
+    if (!response.body || !isStreamed(response)) {
+      observability.end(observation, { status, code })
+      return
+    }
+    c.res = new Response(watchEnd(response.body, (stream) => observability.end(observation, { status, code, stream })), response)
+  }
+}
