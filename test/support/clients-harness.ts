@@ -152,7 +152,13 @@ function providerOf(path: string): ClientProvider {
   return 'openai'
 }
 
-export async function startClientsHarness(): Promise<ClientsHarness> {
+/** Config the harness adds to its providers: aliases and routes over them. */
+export interface ClientsHarnessOptions {
+  aliases?: Record<string, string>
+  routes?: Record<string, unknown>
+}
+
+export async function startClientsHarness(options: ClientsHarnessOptions = {}): Promise<ClientsHarness> {
   const upstream = await startMockUpstream()
   const gw = await startTestGateway({
     listen: true,
@@ -163,7 +169,11 @@ export async function startClientsHarness(): Promise<ClientsHarness> {
       ANTHROPIC_API_KEY: 'upstream-anthropic', ANTHROPIC_BASE_URL: `${upstream.url}/anthropic`,
       GEMINI_API_KEY: 'upstream-gemini', GEMINI_BASE_URL: `${upstream.url}/gemini`,
     },
-    file: { providers: { compat: { type: 'openai-compatible', base_url: `${upstream.url}/compat/v1`, api_key_env: 'COMPAT_API_KEY' } } },
+    file: {
+      providers: { compat: { type: 'openai-compatible', base_url: `${upstream.url}/compat/v1`, api_key_env: 'COMPAT_API_KEY' } },
+      ...(options.aliases && { aliases: options.aliases }),
+      ...(options.routes && { routes: options.routes }),
+    },
   })
   const key = await gw.createKey({ name: 'clients' })
   let scenario: Scenario = 'text'
