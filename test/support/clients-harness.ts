@@ -137,7 +137,7 @@ export interface ClientsHarness {
   /** A virtual key for the clients. */
   key: string
   baseURL: string
-  /** What the mock answers next, per provider. */
+  /** What the mock answers next, per provider (undoing any handler a test set on the upstream). */
   play(scenario: Scenario): void
   /** The requests each provider received. */
   received(provider: ClientProvider): ReceivedRequest[]
@@ -178,7 +178,7 @@ export async function startClientsHarness(options: ClientsHarnessOptions = {}): 
   const key = await gw.createKey({ name: 'clients' })
   let scenario: Scenario = 'text'
 
-  upstream.setHandler((req): MockReply => {
+  const replay = (req: ReceivedRequest): MockReply => {
     const provider = providerOf(req.path)
     if (req.path.endsWith('/embeddings')) {
       return { json: provider === 'mistral' ? { id: 'embd-1', ...embeddingRecording } : embeddingRecording }
@@ -188,13 +188,15 @@ export async function startClientsHarness(options: ClientsHarnessOptions = {}): 
     // Gemini says "stream" in the path (`:streamGenerateContent?alt=sse`), the others in the body.
     const stream = provider === 'gemini' ? req.path.includes(':streamGenerateContent') : (req.body as { stream?: boolean }).stream === true
     return stream ? { sse: recording.frames } : { json: recording.json }
-  })
+  }
+  upstream.setHandler(replay)
 
   return {
     upstream, gw, key,
     baseURL: `${gw.url}/v1`,
     play(next) {
       scenario = next
+      upstream.setHandler(replay)
     },
     received: (provider) => upstream.requests.filter((r) => providerOf(r.path) === provider),
     async close() {
