@@ -152,10 +152,13 @@ function providerOf(path: string): ClientProvider {
   return 'openai'
 }
 
-/** Config the harness adds to its providers: aliases and routes over them. */
+/** Config the harness adds to its providers: aliases and routes over them, more providers, other settings. */
 export interface ClientsHarnessOptions {
   aliases?: Record<string, string>
   routes?: Record<string, unknown>
+  providers?: Record<string, unknown>
+  /** Any other top-level config file setting (body_limit_bytes, routing, …). */
+  settings?: Record<string, unknown>
 }
 
 export async function startClientsHarness(options: ClientsHarnessOptions = {}): Promise<ClientsHarness> {
@@ -170,7 +173,8 @@ export async function startClientsHarness(options: ClientsHarnessOptions = {}): 
       GEMINI_API_KEY: 'upstream-gemini', GEMINI_BASE_URL: `${upstream.url}/gemini`,
     },
     file: {
-      providers: { compat: { type: 'openai-compatible', base_url: `${upstream.url}/compat/v1`, api_key_env: 'COMPAT_API_KEY' } },
+      ...options.settings,
+      providers: { compat: { type: 'openai-compatible', base_url: `${upstream.url}/compat/v1`, api_key_env: 'COMPAT_API_KEY' }, ...options.providers },
       ...(options.aliases && { aliases: options.aliases }),
       ...(options.routes && { routes: options.routes }),
     },
