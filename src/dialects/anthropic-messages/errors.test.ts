@@ -27,7 +27,7 @@ const anthropicUpstreamError = (status: number, type: string, message: string, h
 
 describe('Messages errors, in Anthropic\'s shape with Anthropic\'s statuses', () => {
   it('a bad key is our 401 authentication_error (x-api-key or Bearer)', async () => {
-    for (const headers of [{ 'x-api-key': 'mk-wrong' }, { authorization: 'Bearer mk-wrong' }]) {
+    for (const headers of [{ 'x-api-key': 'mk-wrong' }, { authorization: 'Bearer mk-wrong' }] as Array<Record<string, string>>) {
       const res = await post(body('openai/gpt-4.1-nano'), headers)
       expect(res.status).toBe(401)
       expect(await res.json()).toEqual(anthropicError('authentication_error', 'Incorrect API key provided.'))

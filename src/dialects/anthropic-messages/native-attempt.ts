@@ -61,7 +61,8 @@ export async function upstreamError(provider: string, response: Response): Promi
 async function streamError(provider: string, data: unknown): Promise<ProviderError> {
   const { APIError } = await import('@anthropic-ai/sdk')
   const { mapAnthropicError } = await import('../../../providers/anthropic/anthropic-error.js')
-  return mapAnthropicError(provider, APIError.generate(undefined, data as object | undefined, undefined, undefined))
+  // No HTTP status: the mapping reads the status from the error's type (overloaded_error → 529, …).
+  return mapAnthropicError(provider, new APIError(undefined, data as object | undefined, undefined, undefined))
 }
 
 /**
