@@ -14,7 +14,7 @@ const weatherTool: Tool = {
 }
 
 /** The tool result each backend must receive in its own format, with the call's id where it has ids. */
-function toolResultReceived(c: ProviderCase, h: ClientsHarness, id: string): unknown {
+function toolResultReceived(c: ProviderCase, id: string): unknown {
   const body = h.received(c.provider).at(-1)!.body as Record<string, unknown>
   if (c.provider === 'anthropic') return (body.messages as Array<{ content: unknown }>).at(-1)!.content
   if (c.provider === 'gemini') return (body.contents as Array<{ parts: unknown[] }>).at(-1)!.parts
@@ -23,17 +23,19 @@ function toolResultReceived(c: ProviderCase, h: ClientsHarness, id: string): unk
   return { id: result.tool_call_id ?? result.toolCallId, content: result.content, expected: id }
 }
 
-/** @anthropic-ai/sdk, unmodified but for its base URL, against the gateway with each backend behind it. */
+/** One gateway with every backend behind it, for every client in this file. */
+let h: ClientsHarness
+/** @anthropic-ai/sdk, unmodified but for its base URL. */
+let client: Anthropic
+
+beforeAll(async () => {
+  h = await startClientsHarness()
+  client = new Anthropic({ baseURL: h.gw.url, apiKey: h.key, maxRetries: 0 })
+})
+afterAll(() => h.close())
+
+/** @anthropic-ai/sdk against the gateway with each backend behind it. */
 describe.each(providerCases)('@anthropic-ai/sdk → /v1/messages → $provider', (c) => {
-  let h: ClientsHarness
-  let client: Anthropic
-
-  beforeAll(async () => {
-    h = await startClientsHarness()
-    client = new Anthropic({ baseURL: h.gw.url, apiKey: h.key, maxRetries: 0 })
-  })
-  afterAll(() => h.close())
-
   it('messages.create: the recorded answer as a Message', async () => {
     h.play('text')
     const message = await client.messages.create({ model: c.model, max_tokens: 200, messages: [{ role: 'user', content: 'Invent a holiday' }] })
@@ -70,7 +72,7 @@ describe.each(providerCases)('@anthropic-ai/sdk → /v1/messages → $provider',
       messages: [question, { role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: 'Sunny, 21 °C' }] }],
     })
     expect(second.content).toEqual([expect.objectContaining({ type: 'text', text: c.jsonText })])
-    const received = toolResultReceived(c, h, id)
+    const received = toolResultReceived(c, id)
     if (c.provider === 'anthropic') expect(received).toEqual([{ type: 'tool_result', tool_use_id: id, content: 'Sunny, 21 °C' }])
     else if (c.provider === 'gemini') expect(received).toEqual([{ functionResponse: { name: c.toolName, response: { result: 'Sunny, 21 °C' } } }])
     else expect(received).toEqual({ id, content: 'Sunny, 21 °C', expected: id })
@@ -78,15 +80,6 @@ describe.each(providerCases)('@anthropic-ai/sdk → /v1/messages → $provider',
 })
 
 describe('@anthropic-ai/sdk thinking through non-Anthropic backends', () => {
-  let h: ClientsHarness
-  let client: Anthropic
-
-  beforeAll(async () => {
-    h = await startClientsHarness()
-    client = new Anthropic({ baseURL: h.gw.url, apiKey: h.key, maxRetries: 0 })
-  })
-  afterAll(() => h.close())
-
   it('Gemini thoughts come back as a thinking block; the budget becomes a thinking budget', async () => {
     h.upstream.setHandler(() => ({ sse: sseFromRaw(fixtureText('gemini/firebase-streaming-success-thinking-function-call-thought-summary-signature.txt')) }))
     const stream = client.messages.stream({
@@ -117,14 +110,11 @@ describe('@anthropic-ai/sdk thinking through non-Anthropic backends', () => {
 
 /** @ai-sdk/anthropic (the AI SDK's Anthropic provider) with its base URL on the gateway. */
 describe.each(providerCases.filter((c) => c.provider !== 'compat'))('@ai-sdk/anthropic → /v1/messages → $provider', (c) => {
-  let h: ClientsHarness
   let anthropic: ReturnType<typeof createAnthropic>
 
-  beforeAll(async () => {
-    h = await startClientsHarness()
+  beforeAll(() => {
     anthropic = createAnthropic({ baseURL: `${h.gw.url}/v1`, apiKey: h.key })
   })
-  afterAll(() => h.close())
 
   const weather = () => tool({ description: 'Weather for a place', inputSchema: jsonSchema<Record<string, unknown>>(weatherTool.input_schema as object) })
 
