@@ -4,6 +4,7 @@ import type { AppEnv } from '../app-env.js'
 import type { AppDeps } from '../deps.js'
 import { invalidRequest } from '../errors.js'
 import { readJsonBody } from '../openai/read-json.js'
+import { assertModelAllowed } from '../routing/admission.js'
 import type { CallMeta } from '../routing/call-meta.js'
 import { dispatchChat } from '../routing/dispatch.js'
 import { resolveRoute } from '../routing/resolve.js'
@@ -78,6 +79,8 @@ export function messagesRoutes(deps: AppDeps): Hono<AppEnv> {
     const raw = await readJsonBody(c)
     const request = parseWith(countTokensRequestSchema, raw)
     const route = resolveRoute(deps, request.model, c.req.header('x-manifold-route'))
+    // Counting is free and not metered, but it still reaches the upstream: only for models the key may use.
+    assertModelAllowed(c.get('principal'), request.model, route)
     const counted = await countTokens(deps, route.targets[0]!, toObject(raw), request, nativeHeaders(c), c.req.raw.signal)
     return c.json(counted.body, 200, { 'x-manifold-token-count': counted.method })
   })

@@ -108,6 +108,29 @@ describe('Messages errors, in Anthropic\'s shape with Anthropic\'s statuses', ()
   })
 })
 
+describe('admission behind /v1/messages', () => {
+  it('a key scoped to other models gets 403 permission_error, for messages and count_tokens alike', async () => {
+    const key = await h.gw.createKey({ name: 'openai-only', models: ['openai/*'] })
+    for (const path of ['/v1/messages', '/v1/messages/count_tokens']) {
+      const res = await fetch(`${h.gw.url}${path}`, { method: 'POST', headers: { 'x-api-key': key }, body: JSON.stringify(body('anthropic/claude-sonnet-4-6')) })
+      expect(res.status).toBe(403)
+      expect(await res.json()).toEqual(anthropicError('permission_error', 'This API key is not allowed to use the model `anthropic/claude-sonnet-4-6`.'))
+    }
+    expect(h.upstream.requests).toHaveLength(0)
+  })
+
+  it.each(['anthropic/claude-sonnet-4-6', 'openai/gpt-4.1-nano'])('a key over its requests per minute gets 429 rate_limit_error (%s)', async (model) => {
+    h.play('text')
+    const key = await h.gw.createKey({ name: 'one-a-minute', rpm: 1 })
+    expect((await post(body(model), { 'x-api-key': key })).status).toBe(200)
+    const second = await post(body(model), { 'x-api-key': key })
+    expect(second.status).toBe(429)
+    expect(second.headers.get('retry-after')).toMatch(/^\d+$/)
+    expect(await second.json()).toEqual(anthropicError('rate_limit_error', /requests per minute/i))
+    expect(h.upstream.requests).toHaveLength(1)
+  })
+})
+
 describe('probes and count_tokens', () => {
   it('GET and HEAD on the base URL answer without a key; GET /v1/messages with one', async () => {
     for (const method of ['GET', 'HEAD']) expect((await fetch(`${h.gw.url}/`, { method })).status).toBe(200)
