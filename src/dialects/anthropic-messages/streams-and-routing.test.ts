@@ -112,7 +112,7 @@ describe('routing strategies behind /v1/messages', () => {
     expect(res.headers.get('x-manifold-route')).toBe('backup')
     expect(res.headers.get('x-manifold-attempts')).toBe('2')
     expect(res.headers.get('x-manifold-target')).toBe('gemini/gemini-2.5-flash')
-    expect((await res.json()).content[0].text).toBe(providerCases.find((c) => c.provider === 'gemini')!.jsonText)
+    expect(((await res.json()) as { content: Array<{ text: string }> }).content[0]!.text).toBe(providerCases.find((c) => c.provider === 'gemini')!.jsonText)
   })
 
   it('fallback (native): Anthropic 529 on the first model, the second answers with the body as sent', async () => {
