@@ -13,7 +13,7 @@ import { countTokens } from '../dialects/anthropic-messages/count-tokens.js'
 import { toMessagesResponse } from '../dialects/anthropic-messages/from-chat.js'
 import type { NativeHeaders } from '../dialects/anthropic-messages/native-attempt.js'
 import { dispatchNative, isNativeRoute } from '../dialects/anthropic-messages/native-dispatch.js'
-import { routeOutputLimit } from '../dialects/anthropic-messages/output-limit.js'
+import { routeOutputLimit, routeReasons } from '../dialects/anthropic-messages/route-capabilities.js'
 import { countTokensRequestSchema, messagesRequestSchema, parseWith, type MessagesRequest } from '../dialects/anthropic-messages/request.js'
 import { messagesSseStream } from '../dialects/anthropic-messages/sse.js'
 import { toChatRequest } from '../dialects/anthropic-messages/to-chat.js'
@@ -69,7 +69,7 @@ export function messagesRoutes(deps: AppDeps): Hono<AppEnv> {
       if (result.kind === 'json') return c.json(result.body as object, 200, result.headers)
       return c.body(messagesSseStream(result.frames), 200, { ...sseHeaders, ...result.headers })
     }
-    const chatBody = toChatRequest(request, { maxOutputTokens: routeOutputLimit(deps, route) })
+    const chatBody = toChatRequest(request, { maxOutputTokens: routeOutputLimit(deps, route), reasoning: routeReasons(route) })
     const result = await dispatchChat(deps, chatBody, meta)
     if (result.kind === 'json') return c.json(toMessagesResponse(result.body, request.model), 200, result.headers)
     return c.body(messagesSseStream(toMessagesEvents(result.chunks, request.model)), 200, { ...sseHeaders, ...result.headers })

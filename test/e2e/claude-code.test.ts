@@ -80,10 +80,11 @@ describe('Claude Code → Manifold → OpenAI backend', () => {
     expect(toolResultIn(second)).toContain('the secret word is pelican')
     for (const call of calls) {
       const body = call.body as Record<string, unknown>
-      // 32000 from Claude Code, clamped to gpt-4o-mini's output limit; its Anthropic-only fields dropped.
+      // 32000 from Claude Code, clamped to gpt-4o-mini's output limit; Anthropic-only fields and thinking (a model
+      // that does not reason) dropped.
       expect(body.max_completion_tokens).toBe(16384)
       expect(body.stream).toBe(true)
-      for (const field of ['thinking', 'context_management', 'metadata', 'user', 'max_tokens']) expect(body).not.toHaveProperty(field)
+      for (const field of ['thinking', 'reasoning_effort', 'context_management', 'metadata', 'user', 'max_tokens']) expect(body).not.toHaveProperty(field)
       expect(call.rawBody).not.toContain('cache_control')
     }
 

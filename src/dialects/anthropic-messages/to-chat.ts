@@ -8,6 +8,8 @@ type ReasoningEffort = NonNullable<ChatCompletionCreateParams['reasoning_effort'
 export interface ToChatOptions {
   /** The smallest output limit among the route's targets (price table), when one is known. */
   maxOutputTokens?: number
+  /** Whether the route's models take a reasoning setting; thinking is dropped for those that do not. */
+  reasoning?: boolean
 }
 
 /** A thinking budget → the closest reasoning effort (the budgets Gemini's own OpenAI endpoint uses per effort). */
@@ -52,7 +54,8 @@ function toChatToolChoice(choice: NonNullable<MessagesRequest['tool_choice']>): 
 /**
  * An Anthropic Messages request → the canonical OpenAI chat body every backend takes. Dropped on purpose:
  * cache_control, context_management, metadata (Claude Code's user_id is a JSON blob that OpenAI's `user`
- * would refuse), top_k (no chat equivalent), container, mcp_servers, service_tier. max_tokens is clamped to
+ * would refuse), top_k (no chat equivalent), container, mcp_servers, service_tier, and thinking for a model
+ * that does not reason. max_tokens is clamped to
  * the backend's output limit, because Claude Code asks for 32000 even of a small model.
  */
 export function toChatRequest(request: MessagesRequest, options: ToChatOptions = {}): ChatCompletionCreateParams {
@@ -74,7 +77,7 @@ export function toChatRequest(request: MessagesRequest, options: ToChatOptions =
       if (request.tool_choice.disable_parallel_tool_use === true) body.parallel_tool_calls = false
     }
   }
-  const effort = reasoningEffort(request)
+  const effort = options.reasoning === false ? undefined : reasoningEffort(request)
   if (effort) body.reasoning_effort = effort
   const format = request.output_config?.format
   if (format?.type === 'json_schema' && format.schema) {

@@ -72,7 +72,7 @@ function post(body: unknown) {
 }
 
 describe('a Messages request translated for another backend', () => {
-  it('reaches OpenAI as the equivalent chat request: clamped, tool ids kept, Anthropic-only fields dropped', async () => {
+  it('reaches OpenAI as the equivalent chat request: clamped, tool ids kept, Anthropic-only fields and thinking (gpt-4o-mini does not reason) dropped', async () => {
     const res = await post(claudeCodeRequest)
     expect(res.status).toBe(200)
     await res.text()
@@ -82,7 +82,6 @@ describe('a Messages request translated for another backend', () => {
       max_completion_tokens: 16384,
       stream: true,
       stream_options: { include_usage: true },
-      reasoning_effort: 'high',
       messages: [
         { role: 'system', content: 'x-anthropic-billing-header: cc_version=2.1.197\n\nYou are Claude Code.\n\nUse tools when needed.' },
         { role: 'user', content: [{ type: 'text', text: '<system-reminder>ctx</system-reminder>' }, { type: 'text', text: 'Read /tmp/a.txt' }] },
@@ -105,6 +104,12 @@ describe('a Messages request translated for another backend', () => {
     for (const keyword of ['$schema', 'propertyNames', 'exclusiveMinimum', 'cache_control', 'context_management', 'user_id', 'I should read it.', '"sig"']) expect(text).not.toContain(keyword)
     expect(body.generationConfig).toEqual({ maxOutputTokens: 32000, thinkingConfig: { thinkingBudget: 24576, includeThoughts: true } })
     expect(body.systemInstruction).toEqual({ parts: [{ text: 'x-anthropic-billing-header: cc_version=2.1.197\n\nYou are Claude Code.\n\nUse tools when needed.' }] })
+  })
+
+  it('maps thinking to reasoning_effort for an OpenAI model that reasons', async () => {
+    const res = await post({ ...claudeCodeRequest, model: 'openai/o4-mini', stream: false })
+    expect(res.status).toBe(200)
+    expect(h.received('openai')[0]!.body).toMatchObject({ model: 'o4-mini', reasoning_effort: 'high' })
   })
 
   it('maps tool_choice, stop_sequences, images and documents', async () => {
