@@ -13,6 +13,7 @@ import { adminPriceRoutes } from './routes/admin-prices.js'
 import { adminUsageRoutes } from './routes/admin-usage.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { chatRoutes } from './routes/chat.js'
+import { messagesRoutes } from './routes/messages.js'
 import { embeddingRoutes } from './routes/embeddings.js'
 import { healthRoutes } from './routes/health.js'
 import { healthTargetRoutes } from './routes/health-targets.js'
@@ -26,7 +27,8 @@ import { webSocketProtocolToken, wsRoutes } from './routes/ws.js'
 function isPublic(method: string, path: string): boolean {
   // The docs page and its script are static and hold no deployment data; /openapi.json needs a key.
   // GET /metrics checks its own credential: the admin key or the separate metrics token.
-  return (method === 'GET' && (path === '/health' || path === '/metrics')) || isPublicDocsAsset(method, path)
+  // GET / (HEAD too) answers clients that probe their base URL before calling (Claude Code does).
+  return (method === 'GET' && (path === '/' || path === '/health' || path === '/metrics')) || (method === 'HEAD' && path === '/') || isPublicDocsAsset(method, path)
 }
 
 /** The one place where routes and middleware are wired; both runtimes serve this app. */
@@ -54,6 +56,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', healthRoutes(deps))
   app.route('/', healthTargetRoutes(deps))
   app.route('/', chatRoutes(deps))
+  app.route('/', messagesRoutes(deps))
   app.route('/', embeddingRoutes(deps))
   app.route('/', modelRoutes(deps))
   app.route('/', adminKeyRoutes(deps))

@@ -3,6 +3,7 @@ import type { AppEnv } from '../app-env.js'
 import type { AppDeps } from '../deps.js'
 import { GatewayError, invalidRequest } from '../errors.js'
 import { parseChatRequest } from '../openai/chat-request.js'
+import { messagesRequestSchema, parseWith } from '../dialects/anthropic-messages/request.js'
 import { readJsonBody } from '../openai/read-json.js'
 import { generateId } from '../security/keys.js'
 import { checkCallbackUrl } from '../security/url-check.js'
@@ -18,9 +19,10 @@ export function prefersAsync(header: string | undefined): boolean {
 }
 
 /** Which kind of job a path makes: the calls that may run asynchronously, and nothing else. */
-export function jobKindOf(method: string, path: string): 'chat' | 'prompt' | undefined {
+export function jobKindOf(method: string, path: string): 'chat' | 'messages' | 'prompt' | undefined {
   if (method !== 'POST') return undefined
   if (path === '/v1/chat/completions') return 'chat'
+  if (path === '/v1/messages') return 'messages'
   if (/^\/v1\/prompts\/[^/]+/.test(path)) return 'prompt'
   return undefined
 }
@@ -30,7 +32,8 @@ function replayHeaders(c: Context<AppEnv>): Record<string, string> {
   const kept: Record<string, string> = {}
   for (const [name, value] of c.req.raw.headers) {
     const lower = name.toLowerCase()
-    if (lower === 'content-type' || lower === 'accept' || (lower.startsWith('x-manifold-') && lower !== CALLBACK_HEADER)) kept[lower] = value
+    const anthropic = lower === 'anthropic-version' || lower === 'anthropic-beta'
+    if (lower === 'content-type' || lower === 'accept' || anthropic || (lower.startsWith('x-manifold-') && lower !== CALLBACK_HEADER)) kept[lower] = value
   }
   return kept
 }
@@ -57,10 +60,8 @@ export function respondAsync(deps: AppDeps): MiddlewareHandler<AppEnv> {
     if (!kind || !prefersAsync(c.req.header('prefer'))) return next()
 
     const body = await readJsonBody(c)
-    if (kind === 'chat') {
-      const chat = parseChatRequest(body)
-      if (chat.stream) throw invalidRequest('A job stores one response body: send "stream": false with Prefer: respond-async (or use the WebSocket endpoint to stream).', 'stream', 'stream_not_supported')
-    }
+    const stream = kind === 'chat' ? parseChatRequest(body).stream : kind === 'messages' ? parseWith(messagesRequestSchema, body).stream : false
+    if (stream) throw invalidRequest('A job stores one response body: send "stream": false with Prefer: respond-async (or use the WebSocket endpoint to stream).', 'stream', 'stream_not_supported')
     const principal = c.get('principal')
     const callbackUrl = await checkedCallbackUrl(deps, c, principal.keyId)
 

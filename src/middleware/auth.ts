@@ -66,7 +66,8 @@ export function auth(options: AuthOptions): MiddlewareHandler<AppEnv> {
       c.set('principal', injected)
       return next()
     }
-    const token = bearerToken(c.req.header('authorization')) ?? options.extractToken?.(c.req.raw)
+    // Anthropic's clients send the key as x-api-key.
+    const token = bearerToken(c.req.header('authorization')) ?? c.req.header('x-api-key') ?? options.extractToken?.(c.req.raw)
     c.set('principal', await authenticate(options.deps, token))
     await next()
   }

@@ -3,8 +3,11 @@ import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from '../app-env.js'
 import { GatewayError, toGatewayError } from '../errors.js'
 import type { Logger } from '../log.js'
+import { anthropicErrorResponse, isMessagesPath } from '../dialects/anthropic-messages/errors.js'
 
 export function errorResponse(c: Context, err: GatewayError): Response {
+  // Anthropic's clients read only their own error shape, so /v1/messages answers in it from every layer.
+  if (isMessagesPath(c.req.path)) return anthropicErrorResponse(c, err)
   for (const [name, value] of Object.entries(err.headers)) c.header(name, value)
   return c.json(err.toJSON(), err.status as 400)
 }

@@ -152,6 +152,22 @@ export function corePaths(): Record<string, JsonObject> {
         },
       },
     },
+    '/': { get: { operationId: 'root', tags: ['Gateway'], summary: 'Answers clients that probe their base URL (GET or HEAD, no key needed)', security: [], responses: { 200: { description: 'The gateway is here.' } } } },
+    '/v1/messages': {
+      get: { operationId: 'probeMessages', tags: ['Anthropic-compatible'], summary: 'Answers a client probing the Messages API (GET or HEAD)', responses: { 200: ok('The API is here.', { type: 'object' }), ...commonErrors } },
+      post: {
+        operationId: 'createMessage', tags: ['Anthropic-compatible'], summary: 'Anthropic Messages API through any provider, alias or route (key as x-api-key or Bearer)',
+        parameters: [{ name: 'x-manifold-route', in: 'header', required: false, schema: { type: 'string' }, description: 'A route as JSON, chosen per request.' }],
+        requestBody: { required: true, content: json({ type: 'object', required: ['model', 'max_tokens', 'messages'], description: 'Anthropic\'s Messages request.' }) },
+        responses: {
+          200: { description: 'A Message, or Anthropic\'s event stream when `stream` is true.', content: { ...json({ type: 'object' }), 'text/event-stream': { schema: { type: 'string' } } } },
+          400: errorResponse('Invalid request (Anthropic\'s error shape).'), 404: errorResponse('Unknown model.'), ...commonErrors, 529: errorResponse('The upstream is overloaded.'),
+        },
+      },
+    },
+    '/v1/messages/count_tokens': {
+      post: { operationId: 'countMessageTokens', tags: ['Anthropic-compatible'], summary: 'Input tokens of a Messages request: exact from Anthropic, estimated elsewhere (x-manifold-token-count)', requestBody: { required: true, content: json({ type: 'object' }) }, responses: { 200: ok('The count.', { type: 'object', properties: { input_tokens: { type: 'integer' } } }), 400: errorResponse('Invalid request.'), ...commonErrors } },
+    },
     '/v1/embeddings': {
       post: { operationId: 'createEmbedding', tags: ['OpenAI-compatible'], summary: 'Embeddings', requestBody: { required: true, content: json(ref('EmbeddingRequest')) }, responses: { 200: ok('The embeddings.', ref('EmbeddingList')), 400: errorResponse('Invalid request.'), ...commonErrors } },
     },

@@ -55,6 +55,7 @@ function record(ctx: AttemptContext, report: AttemptReport, stream: boolean): vo
     prompt: meta.prompt?.name ?? null,
     promptVersion: meta.prompt?.version ?? null,
     endpoint: meta.endpoint ?? 'chat',
+    surface: meta.surface ?? null,
     stream,
     status: report.status,
     outcome: report.outcome,

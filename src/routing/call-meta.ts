@@ -15,5 +15,6 @@ export interface CallMeta {
   dropUnsupportedParams?: boolean
   /** Parameters a provider dropped instead of refusing, across the call's attempts (set by dispatch). */
   droppedParams?: Set<string>
+  /** The API surface the call came in on, recorded on its usage rows. */
   surface?: 'chat' | 'embeddings' | 'prompt' | 'job' | 'ws' | 'messages' | 'responses'
 }

@@ -61,6 +61,8 @@ export const usage = sqliteTable('usage', {
   prompt: text('prompt'),
   promptVersion: text('prompt_version'),
   endpoint: text('endpoint').notNull().default('chat'),
+  /** The API surface the call came in on (chat, messages, responses, …); null on rows from before it was recorded. */
+  surface: text('surface'),
   stream: integer('stream', { mode: 'boolean' }).notNull().default(false),
   status: integer('status').notNull(),
   /** success | error | aborted (a race's loser, a client that went away) */

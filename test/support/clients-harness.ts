@@ -137,7 +137,7 @@ export interface ClientsHarness {
   /** A virtual key for the clients. */
   key: string
   baseURL: string
-  /** What the mock answers next, per provider. */
+  /** What the mock answers next, per provider (undoing any handler a test set on the upstream). */
   play(scenario: Scenario): void
   /** The requests each provider received. */
   received(provider: ClientProvider): ReceivedRequest[]
@@ -152,7 +152,16 @@ function providerOf(path: string): ClientProvider {
   return 'openai'
 }
 
-export async function startClientsHarness(): Promise<ClientsHarness> {
+/** Config the harness adds to its providers: aliases and routes over them, more providers, other settings. */
+export interface ClientsHarnessOptions {
+  aliases?: Record<string, string>
+  routes?: Record<string, unknown>
+  providers?: Record<string, unknown>
+  /** Any other top-level config file setting (body_limit_bytes, routing, …). */
+  settings?: Record<string, unknown>
+}
+
+export async function startClientsHarness(options: ClientsHarnessOptions = {}): Promise<ClientsHarness> {
   const upstream = await startMockUpstream()
   const gw = await startTestGateway({
     listen: true,
@@ -163,12 +172,17 @@ export async function startClientsHarness(): Promise<ClientsHarness> {
       ANTHROPIC_API_KEY: 'upstream-anthropic', ANTHROPIC_BASE_URL: `${upstream.url}/anthropic`,
       GEMINI_API_KEY: 'upstream-gemini', GEMINI_BASE_URL: `${upstream.url}/gemini`,
     },
-    file: { providers: { compat: { type: 'openai-compatible', base_url: `${upstream.url}/compat/v1`, api_key_env: 'COMPAT_API_KEY' } } },
+    file: {
+      ...options.settings,
+      providers: { compat: { type: 'openai-compatible', base_url: `${upstream.url}/compat/v1`, api_key_env: 'COMPAT_API_KEY' }, ...options.providers },
+      ...(options.aliases && { aliases: options.aliases }),
+      ...(options.routes && { routes: options.routes }),
+    },
   })
   const key = await gw.createKey({ name: 'clients' })
   let scenario: Scenario = 'text'
 
-  upstream.setHandler((req): MockReply => {
+  const replay = (req: ReceivedRequest): MockReply => {
     const provider = providerOf(req.path)
     if (req.path.endsWith('/embeddings')) {
       return { json: provider === 'mistral' ? { id: 'embd-1', ...embeddingRecording } : embeddingRecording }
@@ -178,13 +192,15 @@ export async function startClientsHarness(): Promise<ClientsHarness> {
     // Gemini says "stream" in the path (`:streamGenerateContent?alt=sse`), the others in the body.
     const stream = provider === 'gemini' ? req.path.includes(':streamGenerateContent') : (req.body as { stream?: boolean }).stream === true
     return stream ? { sse: recording.frames } : { json: recording.json }
-  })
+  }
+  upstream.setHandler(replay)
 
   return {
     upstream, gw, key,
     baseURL: `${gw.url}/v1`,
     play(next) {
       scenario = next
+      upstream.setHandler(replay)
     },
     received: (provider) => upstream.requests.filter((r) => providerOf(r.path) === provider),
     async close() {

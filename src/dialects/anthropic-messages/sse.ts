@@ -1,0 +1,42 @@
+import { toGatewayError } from '../../errors.js'
+import { anthropicErrorBody } from './errors.js'
+
+const encoder = new TextEncoder()
+
+/** One SSE frame with its `event:` line: Anthropic's SDKs dispatch on it, and throw on `event: error`. */
+export function eventFrame(type: string, data: unknown): string {
+  return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`
+}
+
+/** The `error` event that ends a stream which failed after output began (no message_stop follows). */
+export function errorFrame(err: unknown): string {
+  return eventFrame('error', anthropicErrorBody(toGatewayError(err)).body)
+}
+
+/**
+ * Encodes Anthropic events (objects with a `type`, or frames already encoded as text by the native path)
+ * as SSE. A failure becomes an `error` event and the stream closes; a client that goes away cancels the
+ * source, which aborts the upstream.
+ */
+export function messagesSseStream(source: AsyncIterable<{ type: string } | string>): ReadableStream<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await iterator.next()
+        if (next.done) {
+          controller.close()
+          return
+        }
+        const value = next.value
+        controller.enqueue(encoder.encode(typeof value === 'string' ? value : eventFrame(value.type, value)))
+      } catch (err) {
+        controller.enqueue(encoder.encode(errorFrame(err)))
+        controller.close()
+      }
+    },
+    async cancel() {
+      await iterator.return?.()
+    },
+  }, { highWaterMark: 0 })
+}
