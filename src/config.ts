@@ -71,6 +71,8 @@ export const fileConfigSchema = z.object({
   prompts_dir: z.string().optional(),
   body_limit_bytes: z.number().int().positive().optional(),
   usage_flush_ms: z.number().int().positive().max(100).optional(),
+  /** How long stored Responses (`store: true`) are kept for previous_response_id and GET, in days. */
+  responses_retention_days: z.number().positive().default(30),
 }).strict()
 export type FileConfig = z.infer<typeof fileConfigSchema>
 

@@ -67,6 +67,7 @@ function record(ctx: AttemptContext, report: AttemptReport, stream: boolean): vo
     costPicoUsd: report.costPicoUsd,
     latencyMs: report.latencyMs,
     ttftMs: report.ttftMs,
+    surface: meta.surface ?? null,
   })
   ctx.onEnd?.(report)
 }

@@ -11,4 +11,6 @@ export interface CallMeta {
   /** Set when the call comes through a prompt API. */
   prompt?: { name: string; version: string }
   endpoint?: 'chat' | 'embeddings'
+  /** The API the caller used, recorded on its usage rows. */
+  surface?: 'chat' | 'embeddings' | 'prompt' | 'job' | 'ws' | 'messages' | 'responses'
 }
