@@ -152,7 +152,10 @@ function providerOf(path: string): ClientProvider {
   return 'openai'
 }
 
-export async function startClientsHarness(): Promise<ClientsHarness> {
+/** Answers a request some other way than the chat recordings (the Responses API's own), or undefined. */
+export type ExtraReply = (req: ReceivedRequest, scenario: Scenario) => MockReply | undefined
+
+export async function startClientsHarness(extra?: ExtraReply): Promise<ClientsHarness> {
   const upstream = await startMockUpstream()
   const gw = await startTestGateway({
     listen: true,
@@ -169,6 +172,8 @@ export async function startClientsHarness(): Promise<ClientsHarness> {
   let scenario: Scenario = 'text'
 
   upstream.setHandler((req): MockReply => {
+    const special = extra?.(req, scenario)
+    if (special) return special
     const provider = providerOf(req.path)
     if (req.path.endsWith('/embeddings')) {
       return { json: provider === 'mistral' ? { id: 'embd-1', ...embeddingRecording } : embeddingRecording }

@@ -48,9 +48,6 @@ export function toChatRequest(request: ResponsesRequest, items: readonly InputIt
   if (request.top_p != null) body.top_p = request.top_p
   const user = request.safety_identifier ?? request.user
   if (user) body.user = user
-  if (request.stream) {
-    body.stream = true
-    body.stream_options = { include_usage: true }
-  }
+  if (request.stream) return { body: { ...body, stream: true, stream_options: { include_usage: true } }, names }
   return { body, names }
 }

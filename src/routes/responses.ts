@@ -1,0 +1,32 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../app-env.js'
+import type { AppDeps } from '../deps.js'
+import { handleCreateResponse } from '../dialects/openai-responses/handler.js'
+import { parseResponsesRequest } from '../dialects/openai-responses/request.js'
+import { deleteResponse, loadResponse, responseNotFound } from '../dialects/openai-responses/response-store.js'
+import { invalidRequest } from '../errors.js'
+import { readJsonBody } from '../openai/read-json.js'
+
+/** OpenAI's Responses API: create (any backend), and read or delete what this key stored. */
+export function responsesRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+
+  app.post('/v1/responses', async (c) => {
+    const raw = await readJsonBody(c)
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw invalidRequest('The request body must be a JSON object.', null, 'invalid_json')
+    return handleCreateResponse(deps, c, raw as Record<string, unknown>, parseResponsesRequest(raw))
+  })
+
+  app.get('/v1/responses/:id', async (c) => {
+    const stored = await loadResponse(deps, c.get('principal'), c.req.param('id'))
+    return c.json(stored.response)
+  })
+
+  app.delete('/v1/responses/:id', async (c) => {
+    const id = c.req.param('id')
+    if (!(await deleteResponse(deps, c.get('principal'), id))) throw responseNotFound(id)
+    return c.json({ id, object: 'response.deleted', deleted: true })
+  })
+
+  return app
+}
