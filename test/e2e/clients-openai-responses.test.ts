@@ -116,7 +116,8 @@ describe.each(cases)('openai responses → gateway → $provider', (c) => {
     let args = ''
     for await (const event of stream) if (event.type === 'response.function_call_arguments.delta') args += event.delta
     const final = await stream.finalResponse()
-    const call = final.output.find((item): item is ResponseFunctionToolCall => item.type === 'function_call')!
+    const call = final.output.find((item) => item.type === 'function_call')!
+    if (call.type !== 'function_call') throw new Error('no function call')
     expect(call.name).toBe(c.toolName)
     expect(JSON.parse(call.arguments)).toEqual(c.toolArgs)
     expect(JSON.parse(args)).toEqual(c.toolArgs)

@@ -77,8 +77,6 @@ export async function* responseEvents(
   let finishReason: string | null = null
   let usage: ChatCompletionChunk['usage'] = null
 
-  yield emit({ type: 'response.created', response: structuredClone(shell) })
-  yield emit({ type: 'response.in_progress', response: structuredClone(shell) })
 
   const close = function* () {
     if (!open) return
@@ -93,8 +91,13 @@ export async function* responseEvents(
     yield* openEvents(next, emit)
   }
 
+  const iterator = chunks[Symbol.asyncIterator]()
+  let finished = false
   try {
-    for await (const chunk of chunks) {
+    yield emit({ type: 'response.created', response: structuredClone(shell) })
+    yield emit({ type: 'response.in_progress', response: structuredClone(shell) })
+    for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
+      const chunk = step.value
       if (chunk.usage) usage = chunk.usage
       const choice = chunk.choices[0]
       if (!choice) continue
@@ -145,8 +148,10 @@ export async function* responseEvents(
       }
       if (choice.finish_reason) finishReason = choice.finish_reason
     }
+    finished = true
     yield* close()
   } catch (err) {
+    finished = true
     const mapped = toGatewayError(err)
     const code = mapped.code ?? mapped.type
     const failed: ResponseObject = { ...shell, status: 'failed', output: output.filter(Boolean), error: { code, message: mapped.message }, usage: responseUsage(usage) }
@@ -154,6 +159,9 @@ export async function* responseEvents(
     yield emit({ type: 'response.failed', response: failed })
     onEnd(failed)
     return
+  } finally {
+    // A client gone before the upstream finished: close it (the attempt is metered as aborted).
+    if (!finished) await iterator.return?.()
   }
 
   const final: ResponseObject = { ...shell, ...endingOf(finishReason), output, usage: responseUsage(usage) }
