@@ -1,33 +1,8 @@
 import OpenAI from 'openai'
 import type { ResponseFunctionToolCall, ResponseInputItem } from 'openai/resources/responses/responses'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { providerCases, startClientsHarness, type ClientsHarness, type ExtraReply } from '../support/clients-harness.js'
-import { framesOfEvents, outputText, streamedText, textJson, textStream, toolJson, toolStream } from '../support/responses-recordings.js'
-
-/** OpenAI itself answers /v1/responses with its recorded Responses traffic; every other backend with its chat recordings. */
-const responsesReplies: ExtraReply = (req, scenario) => {
-  if (!req.path.startsWith('/v1/responses')) return undefined
-  const stream = (req.body as { stream?: boolean }).stream === true
-  const [frames, json] = scenario === 'tool' ? [toolStream, toolJson] : [textStream, textJson]
-  return stream ? { sse: framesOfEvents(frames) } : { json }
-}
-
-interface ResponsesCase {
-  provider: string
-  model: string
-  native: boolean
-  jsonText: string
-  streamText: string
-  toolName: string
-  toolArgs: Record<string, unknown>
-}
-
-const cases: ResponsesCase[] = providerCases.map((c) => c.provider === 'openai'
-  ? {
-    provider: c.provider, model: c.model, native: true, jsonText: outputText(textJson), streamText: streamedText(textStream),
-    toolName: 'calculator', toolArgs: { a: 12, b: 7, op: 'add' },
-  }
-  : { provider: c.provider, model: c.model, native: false, jsonText: c.jsonText, streamText: c.streamText, toolName: c.toolName, toolArgs: c.toolArgs })
+import { startClientsHarness, type ClientsHarness } from '../support/clients-harness.js'
+import { responsesCases as cases, responsesReplies } from '../support/responses-cases.js'
 
 const tool = (name: string): OpenAI.Responses.FunctionTool => ({
   type: 'function', name, strict: false, description: 'Look something up',

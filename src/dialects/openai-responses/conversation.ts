@@ -1,9 +1,9 @@
 import type { Principal } from '../../app-env.js'
 import type { AppDeps } from '../../deps.js'
-import { GatewayError } from '../../errors.js'
+import { GatewayError, invalidRequest } from '../../errors.js'
 import type { InputItem, ResponsesRequest } from './request.js'
 import { inputItems } from './request.js'
-import { conversationOf, loadResponse } from './response-store.js'
+import { conversationOf, loadResponse, recentOutputItems } from './response-store.js'
 
 export interface Conversation {
   /** The stored turns previous_response_id continues (empty when the gateway holds none). */
@@ -47,5 +47,25 @@ export function itemsForOpenAI(items: readonly InputItem[]): InputItem[] {
     const { id: _id, status: _status, ...rest } = item
     out.push(rest)
   }
+  return out
+}
+
+/**
+ * Replaces `item_reference`s (clients that let responses be stored send earlier output by id) with the
+ * items this key's stored responses hold. Reasoning that is not found was OpenAI's own and is dropped, as
+ * reasoning is off OpenAI; any other unknown id is a 400.
+ */
+export async function resolveItemReferences(deps: AppDeps, principal: Principal, items: InputItem[]): Promise<InputItem[]> {
+  if (!items.some((item) => item.type === 'item_reference')) return items
+  const known = await recentOutputItems(deps, principal)
+  const out: InputItem[] = []
+  items.forEach((item, i) => {
+    if (item.type !== 'item_reference') return out.push(item)
+    const id = typeof item.id === 'string' ? item.id : ''
+    const found = known.get(id)
+    if (found) return out.push(found)
+    if (id.startsWith('rs_')) return
+    throw invalidRequest(`input[${i}]: no stored item with id '${id}' (item_reference).`, `input[${i}].id`, 'item_not_found')
+  })
   return out
 }

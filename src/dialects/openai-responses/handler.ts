@@ -5,7 +5,7 @@ import { invalidRequest } from '../../errors.js'
 import type { CallMeta } from '../../routing/call-meta.js'
 import { resolveRoute } from '../../routing/resolve.js'
 import { sseHeaders } from '../../streaming/sse.js'
-import { allItems, conversationFor, itemsForOpenAI, type Conversation } from './conversation.js'
+import { allItems, conversationFor, itemsForOpenAI, resolveItemReferences, type Conversation } from './conversation.js'
 import { dispatchNative, isNativeRoute } from './native-dispatch.js'
 import type { ResponsesRequest } from './request.js'
 import { saveResponse } from './response-store.js'
@@ -52,7 +52,8 @@ export async function handleCreateResponse(deps: AppDeps, c: Context<AppEnv>, ra
     return c.body(result.text, 200, { 'content-type': 'application/json', ...result.headers })
   }
 
-  const result = await dispatchTranslated(deps, request, allItems(conversation), meta, store)
+  const items = await resolveItemReferences(deps, meta.principal, allItems(conversation))
+  const result = await dispatchTranslated(deps, request, items, meta, store)
   if (result.kind === 'json') return c.json(result.response, 200, result.headers)
   return c.body(responsesSseStream(result.events), 200, { ...sseHeaders, ...result.headers })
 }

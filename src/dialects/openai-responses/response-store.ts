@@ -1,4 +1,4 @@
-import { and, eq, gt, lte } from 'drizzle-orm'
+import { and, desc, eq, gt, lte } from 'drizzle-orm'
 import type { Principal } from '../../app-env.js'
 import type { AppDeps } from '../../deps.js'
 import { GatewayError } from '../../errors.js'
@@ -55,4 +55,20 @@ export async function deleteResponse(deps: AppDeps, principal: Principal, id: st
 /** What a stored response contributes to the next turn: its own conversation, then its output. */
 export function conversationOf(items: readonly InputItem[], output: unknown): InputItem[] {
   return [...items, ...(Array.isArray(output) ? (output as InputItem[]) : [])]
+}
+
+/** How far back item_reference looks: the key's most recent stored responses. */
+const REFERENCE_WINDOW = 50
+
+/** Output items of the key's recent stored responses, by id (what an `item_reference` points at). */
+export async function recentOutputItems(deps: AppDeps, principal: Principal): Promise<Map<string, InputItem>> {
+  const rows = await deps.store.db.select({ response: responses.response }).from(responses)
+    .where(and(eq(responses.owner, ownerOf(principal)), gt(responses.expiresAt, deps.clock.now())))
+    .orderBy(desc(responses.createdAt)).limit(REFERENCE_WINDOW)
+  const byId = new Map<string, InputItem>()
+  for (const row of rows) {
+    const output = Array.isArray(row.response.output) ? (row.response.output as InputItem[]) : []
+    for (const item of output) if (typeof item.id === 'string' && !byId.has(item.id)) byId.set(item.id, item)
+  }
+  return byId
 }
