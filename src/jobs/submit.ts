@@ -3,6 +3,7 @@ import type { AppEnv } from '../app-env.js'
 import type { AppDeps } from '../deps.js'
 import { GatewayError, invalidRequest } from '../errors.js'
 import { parseChatRequest } from '../openai/chat-request.js'
+import { parseResponsesRequest } from '../dialects/openai-responses/request.js'
 import { readJsonBody } from '../openai/read-json.js'
 import { generateId } from '../security/keys.js'
 import { checkCallbackUrl } from '../security/url-check.js'
@@ -18,9 +19,10 @@ export function prefersAsync(header: string | undefined): boolean {
 }
 
 /** Which kind of job a path makes: the calls that may run asynchronously, and nothing else. */
-export function jobKindOf(method: string, path: string): 'chat' | 'prompt' | undefined {
+export function jobKindOf(method: string, path: string): 'chat' | 'prompt' | 'responses' | undefined {
   if (method !== 'POST') return undefined
   if (path === '/v1/chat/completions') return 'chat'
+  if (path === '/v1/responses') return 'responses'
   if (/^\/v1\/prompts\/[^/]+/.test(path)) return 'prompt'
   return undefined
 }
@@ -60,6 +62,9 @@ export function respondAsync(deps: AppDeps): MiddlewareHandler<AppEnv> {
     if (kind === 'chat') {
       const chat = parseChatRequest(body)
       if (chat.stream) throw invalidRequest('A job stores one response body: send "stream": false with Prefer: respond-async (or use the WebSocket endpoint to stream).', 'stream', 'stream_not_supported')
+    }
+    if (kind === 'responses' && parseResponsesRequest(body).stream) {
+      throw invalidRequest('A job stores one response body: send "stream": false with Prefer: respond-async.', 'stream', 'stream_not_supported')
     }
     const principal = c.get('principal')
     const callbackUrl = await checkedCallbackUrl(deps, c, principal.keyId)

@@ -80,7 +80,7 @@ export const usage = sqliteTable('usage', {
 export const jobs = sqliteTable('jobs', {
   id: text('id').primaryKey(),
   keyId: text('key_id'),
-  /** chat | prompt */
+  /** chat | prompt | responses */
   kind: text('kind').notNull(),
   /** What the direct call would have received: body, path parameters and the headers that matter (JSON). */
   request: text('request', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
