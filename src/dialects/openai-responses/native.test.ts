@@ -95,6 +95,39 @@ describe('native /v1/responses to OpenAI', () => {
     })
   })
 
+  it('a client that goes away aborts OpenAI\'s stream; the attempt is recorded as aborted', async () => {
+    t.upstream.setHandler(() => ({ sse: framesOfEvents(toolStream), frameDelayMs: 20 }))
+    const client = new AbortController()
+    const res = await t.post({ ...codexLike }, { signal: client.signal })
+    const reader = res.body!.getReader()
+    await reader.read()
+    client.abort()
+    await reader.cancel()
+    await expect.poll(() => t.upstream.requests[0]!.abortedAt).toBeDefined()
+    await expect.poll(async () => (await t.usageRows(res.headers.get('x-request-id')!))[0]?.outcome).toBe('aborted')
+  })
+
+  it('fallback between OpenAI targets stays native: a 503 from the first, the second answers', async () => {
+    t.upstream.setHandler((req) => ((req.body as { model: string }).model === 'gpt-down'
+      ? { status: 503, json: { error: { message: 'overloaded', type: 'server_error', code: null } } }
+      : { json: textJson }))
+    const route = JSON.stringify({ strategy: 'fallback', targets: ['openai/gpt-down', 'openai/gpt-up'] })
+    const res = await t.post({ model: 'any', input: 'hi' }, { headers: { 'x-manifold-route': route } })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('x-manifold-attempts')).toBe('2')
+    expect(res.headers.get('x-manifold-target')).toBe('openai/gpt-up')
+    expect(t.upstream.requests.map((r) => [r.path, (r.body as { model: string }).model])).toEqual([['/v1/responses', 'gpt-down'], ['/v1/responses', 'gpt-up']])
+    const rows = await t.usageRows(res.headers.get('x-request-id')!)
+    expect(rows.map((r) => [r.attempt, r.status, r.outcome])).toEqual([[1, 503, 'error'], [2, 200, 'success']])
+  })
+
+  it('every OpenAI target overloaded: the 503 in OpenAI\'s shape', async () => {
+    t.upstream.setHandler(() => ({ status: 503, json: { error: { message: 'overloaded', type: 'server_error', code: null } } }))
+    const res = await t.post({ model: 'openai/gpt-down', input: 'hi' })
+    expect(res.status).toBe(503)
+    expect(await res.json()).toEqual({ error: { message: 'openai: overloaded', type: 'upstream_error', param: null, code: 'upstream_error' } })
+  })
+
   it('previous_response_id the gateway does not hold goes on to OpenAI (it may hold it)', async () => {
     t.upstream.setHandler(() => ({ json: textJson }))
     const res = await t.post({ model: 'openai/gpt-5.3-codex', input: 'more', previous_response_id: 'resp_openai_own', store: false })

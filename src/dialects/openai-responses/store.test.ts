@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { fixtureJson } from '../../../test/support/fixtures.js'
 import { SteppingClock } from '../../../test/support/metering-clock.js'
 import { startResponsesGateway, type ResponsesGateway } from '../../../test/support/responses-gateway.js'
-import { textJson } from '../../../test/support/responses-recordings.js'
+import { textJson, toolJson } from '../../../test/support/responses-recordings.js'
 
 const DAY_MS = 86_400_000
 const answer = fixtureJson('openai/vercel-openai-text.json')
@@ -76,6 +76,19 @@ describe('stored responses', () => {
 
   it('a native response is stored under OpenAI\'s own id', async () => {
     expect(await t.storedIds()).toContain(textJson.id)
+  })
+
+  it('a native OpenAI turn (encrypted reasoning, a function call) continues on another backend: reasoning dropped, the call kept', async () => {
+    t.upstream.setHandler((req) => ({ json: req.path === '/v1/responses' ? toolJson : answer }))
+    const first = await create({ model: 'openai/gpt-5-mini', input: 'Compute 12 + 7' })
+    const call = toolJson.output.find((item) => item.type === 'function_call') as { call_id: string; name: string; arguments: string }
+    await create({ input: [{ type: 'function_call_output', call_id: call.call_id, output: '19' }], previous_response_id: first.id })
+    expect(t.upstream.requests.at(-1)!.path).toBe('/compat/v1/chat/completions')
+    expect((t.upstream.requests.at(-1)!.body as { messages: unknown[] }).messages).toEqual([
+      { role: 'user', content: 'Compute 12 + 7' },
+      { role: 'assistant', content: null, tool_calls: [{ id: call.call_id, type: 'function', function: { name: call.name, arguments: call.arguments } }] },
+      { role: 'tool', tool_call_id: call.call_id, content: '19' },
+    ])
   })
 
   it('a response is gone once its retention has passed', async () => {

@@ -145,3 +145,17 @@ describe('/v1/responses translated through chat', () => {
     expect(t.upstream.requests.map((r) => r.path).sort()).toEqual(['/compat/v1/chat/completions', '/v1/chat/completions'])
   })
 })
+
+describe('/v1/responses body limit', () => {
+  it('a body over the limit is a 413 in OpenAI\'s shape, nothing sent upstream', async () => {
+    const t = await startResponsesGateway({ file: { body_limit_bytes: 1_000 } })
+    try {
+      const res = await t.post({ model: 'compat/llama', input: 'x'.repeat(2_000) })
+      expect(res.status).toBe(413)
+      expect(await res.json()).toEqual({ error: { message: 'The request body is larger than the limit of 1000 bytes.', type: 'invalid_request_error', param: null, code: 'request_too_large' } })
+      expect(t.upstream.requests).toHaveLength(0)
+    } finally {
+      await t.close()
+    }
+  })
+})
