@@ -40,7 +40,8 @@ export function requestForTarget(body: ChatCompletionCreateParams, target: Targe
   return { ...body, ...target.params, model: target.upstreamModel } as ChatRequest
 }
 
-function record(ctx: AttemptContext, report: AttemptReport, stream: boolean): void {
+/** Writes one attempt's usage row (and tells the router); the native Responses path records through it too. */
+export function record(ctx: AttemptContext, report: AttemptReport, stream: boolean): void {
   const { meta, route } = ctx
   ctx.deps.usage.record({
     requestId: meta.requestId,

@@ -56,8 +56,7 @@ async function attemptOnce(run: RouteRun, target: Target, request: NativeRequest
     onEnd(report) {
       cancelTimer()
       unlink()
-      const cost = recordNativeAttempt(deps, meta, run.route, report)
-      run.reports.push({ target, attempt: report.attempt, status: report.status, outcome: report.error ? 'error' : 'success', error: report.error, tokens: report.tokens, costPicoUsd: cost, latencyMs: report.latencyMs, ttftMs: report.ttftMs })
+      run.reports.push(recordNativeAttempt(deps, meta, run.route, report))
       if (accepted) onStreamEnd()
     },
   }

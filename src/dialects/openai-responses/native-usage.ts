@@ -2,6 +2,7 @@ import type { ProviderError } from '../../../providers/index.js'
 import type { AppDeps } from '../../deps.js'
 import { costPicoUsd, zeroTokens, type TokenCounts } from '../../metering/cost.js'
 import type { CallMeta } from '../../routing/call-meta.js'
+import { record, type AttemptReport } from '../../routing/attempt.js'
 import type { ResolvedRoute, Target } from '../../routing/resolve.js'
 
 /** OpenAI's Responses usage, as it arrives in a Response. */
@@ -41,36 +42,15 @@ export function costAt(deps: AppDeps, target: Target, tokens: TokenCounts): numb
   return costPicoUsd(deps.prices.lookup(target.providerName, target.upstreamModel), tokens)
 }
 
-/** One usage row for one native attempt, shaped like every chat attempt's (surface `responses`). */
-export function recordNativeAttempt(deps: AppDeps, meta: CallMeta, route: ResolvedRoute, report: NativeAttemptReport): number | null {
+/** One usage row for one native attempt, written as every chat attempt's is (surface `responses`). */
+export function recordNativeAttempt(deps: AppDeps, meta: CallMeta, route: ResolvedRoute, report: NativeAttemptReport): AttemptReport {
   const cost = report.tokens === zeroTokens && report.error ? null : costAt(deps, report.target, report.tokens)
-  deps.usage.record({
-    requestId: meta.requestId,
-    attempt: report.attempt,
-    createdAt: deps.clock.now(),
-    keyId: meta.principal.keyId,
-    team: meta.principal.key?.team ?? null,
-    provider: report.target.providerName,
-    model: report.target.model,
-    route: route.name,
-    strategy: route.strategy,
-    prompt: null,
-    promptVersion: null,
-    endpoint: 'chat',
-    stream: report.stream,
-    status: report.status,
-    outcome: report.error ? (report.error.code === 'aborted' ? 'aborted' : 'error') : 'success',
-    errorType: report.error?.code ?? null,
-    promptTokens: report.tokens.promptTokens,
-    completionTokens: report.tokens.completionTokens,
-    cachedTokens: report.tokens.cachedTokens,
-    cacheWriteTokens: report.tokens.cacheWriteTokens,
-    reasoningTokens: report.tokens.reasoningTokens,
-    costPicoUsd: cost,
-    latencyMs: report.latencyMs,
-    ttftMs: report.ttftMs,
-    surface: 'responses',
-  })
+  const outcome = report.error ? (report.error.code === 'aborted' ? 'aborted' : 'error') : 'success'
+  const attempt: AttemptReport = {
+    target: report.target, attempt: report.attempt, status: report.status, outcome, error: report.error,
+    tokens: report.tokens, costPicoUsd: cost, latencyMs: report.latencyMs, ttftMs: report.ttftMs,
+  }
+  record({ deps, meta, route, attempt: report.attempt, signal: meta.signal }, attempt, report.stream)
   if (report.error) deps.targets.recordFailure(report.target.model, report.error)
-  return cost
+  return attempt
 }

@@ -81,7 +81,7 @@ describe('stored responses', () => {
   it('a native OpenAI turn (encrypted reasoning, a function call) continues on another backend: reasoning dropped, the call kept', async () => {
     t.upstream.setHandler((req) => ({ json: req.path === '/v1/responses' ? toolJson : answer }))
     const first = await create({ model: 'openai/gpt-5-mini', input: 'Compute 12 + 7' })
-    const call = toolJson.output.find((item) => item.type === 'function_call') as { call_id: string; name: string; arguments: string }
+    const call = toolJson.output.find((item) => item.type === 'function_call') as unknown as { call_id: string; name: string; arguments: string }
     await create({ input: [{ type: 'function_call_output', call_id: call.call_id, output: '19' }], previous_response_id: first.id })
     expect(t.upstream.requests.at(-1)!.path).toBe('/compat/v1/chat/completions')
     expect((t.upstream.requests.at(-1)!.body as { messages: unknown[] }).messages).toEqual([
