@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import type { ChatCompletionCreateParams } from 'openai/resources'
 import type { AppEnv } from '../../app-env.js'
 import type { AppDeps } from '../../deps.js'
 import { invalidRequest } from '../../errors.js'
@@ -10,7 +11,6 @@ import { dispatchNative, isNativeRoute } from './native-dispatch.js'
 import type { ResponsesRequest } from './request.js'
 import { saveResponse } from './response-store.js'
 import { responsesSseStream } from './sse.js'
-import { toChatRequest } from './to-chat.js'
 import { dispatchTranslated } from './translated.js'
 
 /** Stores a finished Response for the key (unless the client said `store: false`); a failed write is logged, never surfaced. */
@@ -30,6 +30,15 @@ function nativeBody(raw: Record<string, unknown>, conversation: Conversation): R
   return { ...rest, input: [...itemsForOpenAI(conversation.history), ...conversation.input] }
 }
 
+/**
+ * The native call as chat, for admission's token reservation only (it reads text at four characters a
+ * token and the output maximum): every item and tool as text, whatever OpenAI-only types they are.
+ */
+function estimateBody(request: ResponsesRequest, conversation: Conversation): ChatCompletionCreateParams {
+  const text = JSON.stringify([request.instructions ?? '', allItems(conversation), request.tools ?? []])
+  return { model: request.model, messages: [{ role: 'user', content: text }], max_completion_tokens: request.max_output_tokens ?? null }
+}
+
 /** POST /v1/responses: native to OpenAI when the route is all OpenAI, translated through chat elsewhere. */
 export async function handleCreateResponse(deps: AppDeps, c: Context<AppEnv>, raw: Record<string, unknown>, request: ResponsesRequest): Promise<Response> {
   const meta: CallMeta = {
@@ -45,8 +54,7 @@ export async function handleCreateResponse(deps: AppDeps, c: Context<AppEnv>, ra
   const store = storer(deps, meta, request, conversation)
 
   if (native) {
-    const { body: chatBody } = toChatRequest({ ...request, tools: [] }, allItems(conversation).filter((item) => item.type === undefined || item.type === 'message'))
-    const result = await dispatchNative(deps, { route, body: nativeBody(raw, conversation), chatBody, stream: request.stream === true, onFinal: store }, meta, request.model)
+    const result = await dispatchNative(deps, { route, body: nativeBody(raw, conversation), chatBody: estimateBody(request, conversation), stream: request.stream === true, onFinal: store }, meta, request.model)
     if (result.kind === 'stream') return c.body(result.body, 200, { ...sseHeaders, ...result.headers })
     store(result.response)
     return c.body(result.text, 200, { 'content-type': 'application/json', ...result.headers })

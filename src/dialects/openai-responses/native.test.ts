@@ -134,4 +134,12 @@ describe('native /v1/responses to OpenAI', () => {
     expect(res.status).toBe(200)
     expect((t.upstream.requests[0]!.body as Record<string, unknown>).previous_response_id).toBe('resp_openai_own')
   })
+
+  it('a turn of tool output alone (the rest held by OpenAI) goes through natively', async () => {
+    t.upstream.setHandler(() => ({ json: textJson }))
+    const input = [{ type: 'function_call_output', call_id: 'call_1', output: '19' }]
+    const res = await t.post({ model: 'openai/gpt-5-mini', input, previous_response_id: 'resp_openai_own', store: false })
+    expect(res.status).toBe(200)
+    expect((t.upstream.requests[0]!.body as Record<string, unknown>).input).toEqual(input)
+  })
 })
