@@ -22,6 +22,14 @@ export function responsesRoutes(deps: AppDeps): Hono<AppEnv> {
     return c.json(stored.response)
   })
 
+  // The input the stored response answered (earlier turns included), newest first unless `order=asc`, as OpenAI lists them.
+  app.get('/v1/responses/:id/input_items', async (c) => {
+    const stored = await loadResponse(deps, c.get('principal'), c.req.param('id'))
+    const data = c.req.query('order') === 'asc' ? stored.items : [...stored.items].reverse()
+    const ids = data.map((item) => (typeof item.id === 'string' ? item.id : null))
+    return c.json({ object: 'list', data, first_id: ids[0] ?? null, last_id: ids.at(-1) ?? null, has_more: false })
+  })
+
   app.delete('/v1/responses/:id', async (c) => {
     const id = c.req.param('id')
     if (!(await deleteResponse(deps, c.get('principal'), id))) throw responseNotFound(id)

@@ -45,6 +45,10 @@ describe('stored responses', () => {
     expect(continued.status).toBe(404)
     expect(t.upstream.requests).toHaveLength(1)
 
+    const listed = await t.gw.request(`/v1/responses/${made.id}/input_items?order=asc`, { key: t.key })
+    expect(await listed.json()).toEqual({ object: 'list', data: [{ type: 'message', role: 'user', content: 'hello' }], first_id: null, last_id: null, has_more: false })
+    expect((await t.gw.request(`/v1/responses/${made.id}/input_items`, { key: other })).status).toBe(404)
+
     const deleted = await del(made.id, t.key)
     expect(await deleted.json()).toEqual({ id: made.id, object: 'response.deleted', deleted: true })
     expect((await get(made.id, t.key)).status).toBe(404)
