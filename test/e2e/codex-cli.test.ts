@@ -40,6 +40,34 @@ function agentModel(req: ReceivedRequest): MockReply {
   return { sse: chunkFrames([{ role: 'assistant', tool_calls: [{ index: 0, id: 'call_codex_1', type: 'function', function: { name: call.name, arguments: call.args } }] }], 'tool_calls') }
 }
 
+interface AnthropicBody { messages: Array<{ role: string; content: unknown }>; tools?: Array<{ name: string }> }
+
+/** SYNTHESIZED Anthropic Messages events (no recording holds Codex's tools): the minimal stream Anthropic sends. */
+function anthropicFrames(block: Record<string, unknown>, delta: Record<string, unknown>, stopReason: string): string[] {
+  const events: Array<Record<string, unknown>> = [
+    { type: 'message_start', message: { id: 'msg_codex', type: 'message', role: 'assistant', model: 'claude-sonnet-4-6', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 900, output_tokens: 1 } } },
+    { type: 'content_block_start', index: 0, content_block: block },
+    { type: 'content_block_delta', index: 0, delta },
+    { type: 'content_block_stop', index: 0 },
+    { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: 20 } },
+    { type: 'message_stop' },
+  ]
+  return events.map((event) => `event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`)
+}
+
+/** Anthropic as the local model: the tool call first, then the answer once the tool_result is in. */
+function anthropicAgent(req: ReceivedRequest): MockReply {
+  const body = req.body as AnthropicBody
+  const result = JSON.stringify(body.messages).includes('tool_result')
+  if (result) {
+    const text = JSON.stringify(body.messages).includes('manifold-secret-42') ? 'The note says manifold-secret-42.' : 'The tool output was missing.'
+    return { sse: anthropicFrames({ type: 'text', text: '' }, { type: 'text_delta', text }, 'end_turn') }
+  }
+  const names = (body.tools ?? []).map((t) => t.name)
+  const call = names.includes('exec_command') ? { name: 'exec_command', input: { cmd: 'cat note.txt' } } : { name: 'shell', input: { command: ['bash', '-lc', 'cat note.txt'] } }
+  return { sse: anthropicFrames({ type: 'tool_use', id: 'toolu_codex_1', name: call.name, input: {} }, { type: 'input_json_delta', partial_json: JSON.stringify(call.input) }, 'tool_use') }
+}
+
 /** Codex CLI, unmodified, through /v1/responses to an OpenAI-compatible (non-OpenAI) backend on the mock upstream. */
 describe('codex exec → gateway /v1/responses → OpenAI-compatible backend', () => {
   let upstream: MockUpstream
@@ -85,5 +113,34 @@ describe('codex exec → gateway /v1/responses → OpenAI-compatible backend', (
     await gw.deps.usage.flush()
     const rows = await gw.deps.store.db.select().from(usage)
     expect(rows.map((r) => [r.surface, r.provider, r.outcome, r.stream])).toEqual([['responses', 'local', 'success', true], ['responses', 'local', 'success', true]])
+  }, 120_000)
+})
+
+describe('codex exec → gateway /v1/responses → Anthropic backend', () => {
+  let upstream: MockUpstream
+  let gw: TestGateway
+
+  beforeAll(async () => {
+    upstream = await startMockUpstream(anthropicAgent)
+    gw = await startTestGateway({ listen: true, env: { ANTHROPIC_API_KEY: 'upstream-anthropic', ANTHROPIC_BASE_URL: `${upstream.url}/anthropic` } })
+  })
+  afterAll(async () => {
+    await gw.close()
+    await upstream.close()
+  })
+
+  it('completes the same task on Claude: tool_use out, tool_result back, the answer through', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'manifold-codex-work-'))
+    writeFileSync(join(work, 'note.txt'), 'manifold-secret-42\n')
+    const key = await gw.createKey({ name: 'codex' })
+    const run = await runCodex({ baseURL: `${gw.url}/v1`, key, model: 'anthropic/claude-sonnet-4-6', prompt: 'Read note.txt and tell me what it says.', cwd: work, timeoutMs: 90_000 })
+    if (run.code !== 0) console.error(run.stderr.slice(-4000), run.stdout.slice(-2000))
+    expect(run.code).toBe(0)
+    expect(run.lastMessage.trim()).toBe('The note says manifold-secret-42.')
+    const calls = upstream.requests.filter((r) => r.path === '/anthropic/v1/messages')
+    expect(calls.length).toBe(2)
+    const second = JSON.stringify(calls[1]!.body)
+    expect(second).toContain('"tool_use_id":"toolu_codex_1"')
+    expect(second).toContain('manifold-secret-42')
   }, 120_000)
 })
