@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
 import type { Clock } from '../../src/clock.js'
 import { responses, usage } from '../../src/store/schema.js'
 import { startTestGateway, type TestGateway } from './gateway.js'
@@ -52,5 +53,33 @@ export async function startResponsesGateway(options: { clock?: Clock; file?: Rec
       await gw.close()
       await upstream.close()
     },
+  }
+}
+
+/**
+ * One gateway for a test file's describe block: started before its tests, closed after them, the
+ * upstream's request log cleared before each. The returned object reads through to it.
+ */
+export function useResponsesGateway(options: { clock?: Clock; file?: Record<string, unknown> } = {}): ResponsesGateway {
+  let current: ResponsesGateway | undefined
+  const started = () => {
+    if (!current) throw new Error('the gateway starts in beforeAll')
+    return current
+  }
+  beforeAll(async () => {
+    current = await startResponsesGateway(options)
+  })
+  afterAll(() => current?.close())
+  beforeEach(() => {
+    if (current) current.upstream.requests.length = 0
+  })
+  return {
+    get gw() { return started().gw },
+    get upstream() { return started().upstream },
+    get key() { return started().key },
+    post: (body, postOptions) => started().post(body, postOptions),
+    usageRows: (requestId) => started().usageRows(requestId),
+    storedIds: () => started().storedIds(),
+    close: () => started().close(),
   }
 }

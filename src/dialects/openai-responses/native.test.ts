@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startResponsesGateway, type ResponsesGateway } from '../../../test/support/responses-gateway.js'
+import { describe, expect, it } from 'vitest'
+import { useResponsesGateway } from '../../../test/support/responses-gateway.js'
 import { abridgedStream, errorStream, framesOfEvents, responsesFixtureText, textJson, toolJson, toolStream } from '../../../test/support/responses-recordings.js'
 
 /** Recorded OpenAI Responses traffic replayed through the native path: the client gets OpenAI's bytes. */
 describe('native /v1/responses to OpenAI', () => {
-  let t: ResponsesGateway
-  beforeAll(async () => {
-    t = await startResponsesGateway()
-  })
-  afterAll(() => t.close())
-  beforeEach(() => {
-    t.upstream.requests.length = 0
-  })
+  const t = useResponsesGateway()
 
   const codexLike = {
     model: 'openai/gpt-5.1-codex-max', stream: true, store: false, include: ['reasoning.encrypted_content'],

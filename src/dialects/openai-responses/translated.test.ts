@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { fixtureJson, fixtureText } from '../../../test/support/fixtures.js'
 import { sseFromChunkLines } from '../../../test/support/mock-upstream.js'
-import { startResponsesGateway, type ResponsesGateway } from '../../../test/support/responses-gateway.js'
+import { startResponsesGateway, useResponsesGateway } from '../../../test/support/responses-gateway.js'
 import { parseSseBody } from '../../../test/support/sse-parse.js'
 
 const toolFrames = sseFromChunkLines(fixtureText('openai-compatible/vercel-deepseek-tool-call.chunks.txt'))
@@ -30,14 +30,7 @@ const codexRequest = {
 }
 
 describe('/v1/responses translated through chat', () => {
-  let t: ResponsesGateway
-  beforeAll(async () => {
-    t = await startResponsesGateway()
-  })
-  afterAll(() => t.close())
-  beforeEach(() => {
-    t.upstream.requests.length = 0
-  })
+  const t = useResponsesGateway()
 
   it('Codex\'s request reaches a chat backend as chat: developer → system, namespace flattened, hosted tools and OpenAI-only fields dropped', async () => {
     t.upstream.setHandler(() => ({ sse: toolFrames }))
