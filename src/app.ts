@@ -14,6 +14,7 @@ import { adminUsageRoutes } from './routes/admin-usage.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { chatRoutes } from './routes/chat.js'
 import { messagesRoutes } from './routes/messages.js'
+import { responsesRoutes } from './routes/responses.js'
 import { embeddingRoutes } from './routes/embeddings.js'
 import { healthRoutes } from './routes/health.js'
 import { healthTargetRoutes } from './routes/health-targets.js'
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', healthTargetRoutes(deps))
   app.route('/', chatRoutes(deps))
   app.route('/', messagesRoutes(deps))
+  app.route('/', responsesRoutes(deps))
   app.route('/', embeddingRoutes(deps))
   app.route('/', modelRoutes(deps))
   app.route('/', adminKeyRoutes(deps))

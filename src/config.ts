@@ -92,6 +92,8 @@ export const fileConfigSchema = z.object({
   usage_flush_ms: z.number().int().positive().max(100).optional(),
   /** The default for every provider without its own drop_unsupported_params. */
   drop_unsupported_params: z.boolean().optional(),
+  /** How long stored Responses (`store: true`) are kept for previous_response_id and GET, in days. */
+  responses_retention_days: z.number().positive().default(30),
 }).strict()
 export type FileConfig = z.infer<typeof fileConfigSchema>
 

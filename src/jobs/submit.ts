@@ -4,6 +4,7 @@ import type { AppDeps } from '../deps.js'
 import { GatewayError, invalidRequest } from '../errors.js'
 import { parseChatRequest } from '../openai/chat-request.js'
 import { messagesRequestSchema, parseWith } from '../dialects/anthropic-messages/request.js'
+import { parseResponsesRequest } from '../dialects/openai-responses/request.js'
 import { readJsonBody } from '../openai/read-json.js'
 import { generateId } from '../security/keys.js'
 import { checkCallbackUrl } from '../security/url-check.js'
@@ -19,10 +20,11 @@ export function prefersAsync(header: string | undefined): boolean {
 }
 
 /** Which kind of job a path makes: the calls that may run asynchronously, and nothing else. */
-export function jobKindOf(method: string, path: string): 'chat' | 'messages' | 'prompt' | undefined {
+export function jobKindOf(method: string, path: string): 'chat' | 'messages' | 'prompt' | 'responses' | undefined {
   if (method !== 'POST') return undefined
   if (path === '/v1/chat/completions') return 'chat'
   if (path === '/v1/messages') return 'messages'
+  if (path === '/v1/responses') return 'responses'
   if (/^\/v1\/prompts\/[^/]+/.test(path)) return 'prompt'
   return undefined
 }
@@ -60,7 +62,10 @@ export function respondAsync(deps: AppDeps): MiddlewareHandler<AppEnv> {
     if (!kind || !prefersAsync(c.req.header('prefer'))) return next()
 
     const body = await readJsonBody(c)
-    const stream = kind === 'chat' ? parseChatRequest(body).stream : kind === 'messages' ? parseWith(messagesRequestSchema, body).stream : false
+    const stream = kind === 'chat' ? parseChatRequest(body).stream
+      : kind === 'messages' ? parseWith(messagesRequestSchema, body).stream
+        : kind === 'responses' ? parseResponsesRequest(body).stream
+          : false
     if (stream) throw invalidRequest('A job stores one response body: send "stream": false with Prefer: respond-async (or use the WebSocket endpoint to stream).', 'stream', 'stream_not_supported')
     const principal = c.get('principal')
     const callbackUrl = await checkedCallbackUrl(deps, c, principal.keyId)

@@ -2,6 +2,7 @@ import type { Principal } from '../app-env.js'
 import type { PromptCatalog } from './catalog.js'
 import { mayUsePrompt, versionPath } from './lifecycle.js'
 import { commonErrors, coreSchemas, corePaths, type JsonObject } from './openapi-core.js'
+import { responsesPaths, responsesSchemas } from '../dialects/openai-responses/openapi.js'
 import type { PromptDefinition } from './prompt-file.js'
 
 /**
@@ -72,8 +73,8 @@ export interface OpenApiOptions {
 }
 
 export function buildOpenApiDocument(options: OpenApiOptions): JsonObject {
-  const paths: Record<string, JsonObject> = corePaths()
-  const schemas: Record<string, JsonObject> = coreSchemas()
+  const paths: Record<string, JsonObject> = { ...corePaths(), ...responsesPaths() }
+  const schemas: Record<string, JsonObject> = { ...coreSchemas(), ...responsesSchemas() }
   const catalog = options.catalog
   const visible = (name: string) => mayUsePrompt(options.principal, name)
 

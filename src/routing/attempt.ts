@@ -40,7 +40,8 @@ export function requestForTarget(body: ChatCompletionCreateParams, target: Targe
   return { ...body, ...target.params, model: target.upstreamModel } as ChatRequest
 }
 
-function record(ctx: AttemptContext, report: AttemptReport, stream: boolean): void {
+/** Writes one attempt's usage row (and tells the router); the native Responses path records through it too. */
+export function record(ctx: AttemptContext, report: AttemptReport, stream: boolean): void {
   const { meta, route } = ctx
   ctx.deps.usage.record({
     requestId: meta.requestId,
@@ -68,6 +69,7 @@ function record(ctx: AttemptContext, report: AttemptReport, stream: boolean): vo
     costPicoUsd: report.costPicoUsd,
     latencyMs: report.latencyMs,
     ttftMs: report.ttftMs,
+    surface: meta.surface ?? null,
   })
   ctx.onEnd?.(report)
 }

@@ -55,12 +55,12 @@ function runStrategy(run: RouteRun): Promise<StrategyResult> {
   }
 }
 
-function routingHeaders(run: RouteRun): Record<string, string> {
+export function routingHeaders(run: RouteRun): Record<string, string> {
   return { 'x-manifold-route': run.route.name, 'x-manifold-attempts': String(run.attempts) }
 }
 
 /** A failed call still says which route it took and how many attempts it made. */
-function withRoutingHeaders(err: unknown, run: RouteRun): unknown {
+export function withRoutingHeaders(err: unknown, run: RouteRun): unknown {
   if (!(err instanceof GatewayError || err instanceof ProviderError)) return err
   const mapped = toGatewayError(err)
   return new GatewayError(mapped.status, mapped.message, {

@@ -77,6 +77,8 @@ export const usage = sqliteTable('usage', {
   costPicoUsd: integer('cost_pico_usd'),
   latencyMs: integer('latency_ms').notNull(),
   ttftMs: integer('ttft_ms'),
+  /** The API the caller used: chat, embeddings, prompt, job, ws, messages, responses. */
+  surface: text('surface'),
 }, (t) => [
   index('usage_created_idx').on(t.createdAt),
   index('usage_key_created_idx').on(t.keyId, t.createdAt),
@@ -88,7 +90,7 @@ export const usage = sqliteTable('usage', {
 export const jobs = sqliteTable('jobs', {
   id: text('id').primaryKey(),
   keyId: text('key_id'),
-  /** chat | prompt */
+  /** chat | prompt | responses */
   kind: text('kind').notNull(),
   /** What the direct call would have received: body, path parameters and the headers that matter (JSON). */
   request: text('request', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
@@ -115,6 +117,21 @@ export const jobs = sqliteTable('jobs', {
   index('jobs_delivery_idx').on(t.deliveryState, t.nextDeliveryAt),
 ])
 
+/**
+ * Responses stored for `previous_response_id` and `GET /v1/responses/{id}` (OpenAI's Responses API with
+ * `store`), readable only by the key that made them, until `expires_at` (the retention setting).
+ */
+export const responses = sqliteTable('responses', {
+  id: text('id').primaryKey(),
+  /** The key's id, or `admin` for the admin key. */
+  owner: text('owner').notNull(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  /** The Response as the client received it (JSON). */
+  response: text('response', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  /** The conversation it ends: its input items (earlier turns included), then its output items (JSON). */
+  items: text('items', { mode: 'json' }).$type<Array<Record<string, unknown>>>().notNull(),
+}, (t) => [index('responses_expires_idx').on(t.expiresAt)])
 
 // ── Usage rollups (issue 5, reports on a million rows) ─────────────────────────────────────────────────────
 // Exact integer sums of `usage` per UTC hour (and per UTC day) and per report dimension, kept in the same

@@ -152,6 +152,9 @@ function providerOf(path: string): ClientProvider {
   return 'openai'
 }
 
+/** Answers a request some other way than the chat recordings (the Responses API's own), or undefined. */
+export type ExtraReply = (req: ReceivedRequest, scenario: Scenario) => MockReply | undefined
+
 /** Config the harness adds to its providers: aliases and routes over them, more providers, other settings. */
 export interface ClientsHarnessOptions {
   aliases?: Record<string, string>
@@ -159,6 +162,7 @@ export interface ClientsHarnessOptions {
   providers?: Record<string, unknown>
   /** Any other top-level config file setting (body_limit_bytes, routing, …). */
   settings?: Record<string, unknown>
+  extra?: ExtraReply
 }
 
 export async function startClientsHarness(options: ClientsHarnessOptions = {}): Promise<ClientsHarness> {
@@ -183,6 +187,8 @@ export async function startClientsHarness(options: ClientsHarnessOptions = {}): 
   let scenario: Scenario = 'text'
 
   const replay = (req: ReceivedRequest): MockReply => {
+    const special = options.extra?.(req, scenario)
+    if (special) return special
     const provider = providerOf(req.path)
     if (req.path.endsWith('/embeddings')) {
       return { json: provider === 'mistral' ? { id: 'embd-1', ...embeddingRecording } : embeddingRecording }
