@@ -16,6 +16,8 @@ export default defineProject({
     cloudflareTest(async ({ inject }) => ({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
+        // DB (wrangler.toml) is migrated before each file; UNMIGRATED_DB stays empty, as before `wrangler d1 migrations apply`.
+        d1Databases: ['DB', 'UNMIGRATED_DB'],
         bindings: {
           MANIFOLD_ADMIN_KEY: 'mk-workers-test-admin-key-0123456789abcdef',
           OPENAI_API_KEY: 'sk-upstream-secret',

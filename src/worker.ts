@@ -12,6 +12,7 @@ import { consoleLogger } from './log.js'
 import { PromptCatalog } from './prompt-api/catalog.js'
 import { ensureAdminKeyHash } from './security/admin-key.js'
 import { openD1Store } from './store/d1.js'
+import { assertMigrated, isMissingSchema, missingSchemaResponse } from './workers/missing-schema.js'
 
 /** Bindings from wrangler.toml: the D1 database, plus string vars and secrets (the same names as on Node). */
 export interface WorkerBindings {
@@ -48,6 +49,7 @@ async function buildInstance(env: WorkerBindings, fetchImpl?: typeof fetch): Pro
   const file = vars.MANIFOLD_CONFIG_JSON ? parseFileConfig(JSON.parse(vars.MANIFOLD_CONFIG_JSON), 'MANIFOLD_CONFIG_JSON') : undefined
   const config = buildConfig(vars, file)
   const log = consoleLogger()
+  await assertMigrated(env.DB)
   const store = openD1Store(env.DB)
   const adminKeyHash = await ensureAdminKeyHash(store, config.adminKey, log, (secret) => {
     console.log(`Manifold admin key (shown once, store it now): ${secret}`)
@@ -88,35 +90,36 @@ export interface WorkerOptions {
 /** One deps graph per isolate, built on the first request from that isolate's bindings. */
 export function createWorker(options: WorkerOptions = {}) {
   let instance: Promise<Instance> | undefined
+  const instanceFor = (env: WorkerBindings): Promise<Instance> => {
+    instance ??= buildInstance(env, options.fetch).catch((err: unknown) => {
+      instance = undefined
+      throw err
+    })
+    return instance
+  }
   return {
     async fetch(request: Request, env: WorkerBindings, ctx: ExecutionContext): Promise<Response> {
-      instance ??= buildInstance(env, options.fetch).catch((err: unknown) => {
-        instance = undefined
+      let built: Instance
+      try {
+        built = await instanceFor(env)
+      } catch (err) {
+        if (isMissingSchema(err)) return missingSchemaResponse()
         throw err
-      })
-      const { app, deps } = await instance
-      const response = await app.fetch(request, env, ctx)
-      return flushAfter(response, deps, ctx)
+      }
+      const response = await built.app.fetch(request, env, ctx)
+      return flushAfter(response, built.deps, ctx)
     },
 
     /** Cloudflare Queues consumer: runs jobs and callback deliveries with the same code as Node's runner. */
     async queue(batch: MessageBatch<JobMessage>, env: WorkerBindings, ctx: ExecutionContext): Promise<void> {
-      instance ??= buildInstance(env, options.fetch).catch((err: unknown) => {
-        instance = undefined
-        throw err
-      })
-      const { app, deps } = await instance
+      const { app, deps } = await instanceFor(env)
       await consumeJobMessages(deps, (req, callEnv) => app.fetch(req, { ...env, ...callEnv }, ctx), batch)
       ctx.waitUntil(deps.usage.flush())
     },
 
     /** Cron: picks up jobs and deliveries whose queue message was lost or whose isolate died. */
     async scheduled(_controller: unknown, env: WorkerBindings, ctx: ExecutionContext): Promise<void> {
-      instance ??= buildInstance(env, options.fetch).catch((err: unknown) => {
-        instance = undefined
-        throw err
-      })
-      const { app, deps } = await instance
+      const { app, deps } = await instanceFor(env)
       await sweepJobs(deps, (req, callEnv) => app.fetch(req, { ...env, ...callEnv }, ctx))
       ctx.waitUntil(deps.usage.flush())
     },
