@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { defineProject } from 'vitest/config'
+import { prepareWorkerAssets } from './scripts/worker-assets.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,6 +12,9 @@ declare module 'vitest' {
 }
 
 /** The chat tests again, inside workerd with D1: the same app, the Workers entry, migrations from migrations/. */
+// wrangler.toml's [assets] folder is built, not committed.
+prepareWorkerAssets()
+
 export default defineProject({
   plugins: [
     cloudflareTest(async ({ inject }) => ({

@@ -106,8 +106,11 @@ export function createWorker(options: WorkerOptions = {}) {
         if (isMissingSchema(err)) return missingSchemaResponse()
         throw err
       }
-      const response = await built.app.fetch(request, env, ctx)
-      return flushAfter(response, built.deps, ctx)
+      const responding = Promise.resolve(built.app.fetch(request, env, ctx))
+      // Registered before the first await: when the client goes away (request.signal, enable_request_signal),
+      // the isolate still finishes the call, so its aborted attempt is metered and flushed.
+      ctx.waitUntil(responding.then((response) => (response.body ? undefined : built.deps.usage.flush()), () => undefined))
+      return flushAfter(await responding, built.deps, ctx)
     },
 
     /** Cloudflare Queues consumer: runs jobs and callback deliveries with the same code as Node's runner. */
