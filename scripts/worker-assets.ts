@@ -9,7 +9,7 @@ export const WORKER_ASSETS_DIR = join(root, 'dist/worker-assets')
 const SHIPPED = ['standalone.js']
 
 /** Copies the files /docs needs into the Worker's static assets folder, and nothing else. */
-export function prepareWorkerAssets() {
+export function prepareWorkerAssets(): string[] {
   rmSync(WORKER_ASSETS_DIR, { recursive: true, force: true })
   mkdirSync(WORKER_ASSETS_DIR, { recursive: true })
   for (const file of SHIPPED) copyFileSync(join(SOURCE, file), join(WORKER_ASSETS_DIR, file))
