@@ -9,6 +9,8 @@ import type { PromptCatalog } from './prompt-api/catalog.js'
 import { UsageRecorder } from './metering/usage-recorder.js'
 import { GatewayMetrics } from './metering/gateway-metrics.js'
 import { keyAdmission } from './metering/key-admission.js'
+import type { KeyLimits } from './metering/key-limits.js'
+import { LocalKeyLimits } from './metering/local-key-limits.js'
 import { RateLimiter } from './metering/rate-limiter.js'
 import { SpendLedger } from './metering/spend-ledger.js'
 import { routeTargetNames, TargetHealth } from './routing/cooldown.js'
@@ -33,6 +35,8 @@ export interface AssembleOptions {
   resolveHost?: HostResolver
   callbackFetch?: typeof fetch
   upgradeWebSocket?: AppDeps['upgradeWebSocket']
+  /** Default: in this process (LocalKeyLimits); Workers pass one Durable Object per key. */
+  keyLimits?: (parts: { usage: UsageRecorder; spend: SpendLedger; clock: Clock }) => KeyLimits
 }
 
 /** Builds the dependency graph both entries share; each runtime supplies its store, fetch and logger. */
@@ -57,7 +61,10 @@ export function assembleDeps(options: AssembleOptions): AppDeps {
     }))),
     usage,
     keyCache: new KeyCache(),
-    admission: keyAdmission({ ledger: spend, limiter: new RateLimiter(clock, usage), clock, prices }),
+    admission: keyAdmission({
+      limits: options.keyLimits?.({ usage, spend, clock }) ?? new LocalKeyLimits(spend, new RateLimiter(clock, usage), clock),
+      prices,
+    }),
     spend,
     metrics: new GatewayMetrics(usage),
     targets: new TargetHealth(config.file.routing.cooldown, options.clock ?? systemClock, routeTargetNames(config.file)),
