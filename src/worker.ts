@@ -124,8 +124,8 @@ export function createWorker(options: WorkerOptions = {}) {
       }
       const responding = Promise.resolve(built.app.fetch(request, env, ctx))
       // Registered before the first await: when the client goes away (request.signal, enable_request_signal),
-      // the isolate still finishes the call, so its aborted attempt is metered and flushed.
-      ctx.waitUntil(responding.then((response) => (response.body ? undefined : built.afterCall()), () => undefined))
+      // the isolate still finishes the call, so its aborted attempt is metered and flushed (flushAfter).
+      ctx.waitUntil(responding.then(() => undefined, () => undefined))
       return flushAfter(await responding, built, ctx)
     },
 
