@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js'
 import { GatewayError } from '../errors.js'
 import type { ApiKeyRow } from '../store/keys-repo.js'
 import { limitHeaders, retryAfterSeconds } from './rate-limit-headers.js'
-import { TokenBucket } from './token-bucket.js'
+import { TokenBucket, type BucketSnapshot } from './token-bucket.js'
 import type { UsageRow } from './usage-recorder.js'
 
 /** The usage a call's attempts recorded, by request id: what settles its token reservation. */
@@ -35,6 +35,12 @@ interface KeyState {
   requests?: TokenBucket
   tokens?: TokenBucket
   inFlight: number
+}
+
+/** A key's per-minute buckets as stored. */
+export interface KeyRateSnapshot {
+  requests?: BucketSnapshot
+  tokens?: BucketSnapshot
 }
 
 function rateLimited(message: string, headers: Record<string, string>): GatewayError {
@@ -142,6 +148,34 @@ export class RateLimiter {
     if (tpm !== null) {
       state.tokens!.take(tokens, tpm, now)
       limitHeaders('tokens', state.tokens!.state(tpm, now), headers)
+    }
+  }
+
+  /** The key's buckets, to store (a Durable Object that may be evicted between calls). */
+  snapshot(keyId: string): KeyRateSnapshot {
+    const state = this.keys.get(keyId)
+    return { requests: state?.requests?.snapshot(), tokens: state?.tokens?.snapshot() }
+  }
+
+  /** Puts stored buckets back, before any call of the key. */
+  restore(keyId: string, snapshot: KeyRateSnapshot): void {
+    const state = this.stateOf(keyId)
+    if (snapshot.requests) state.requests = TokenBucket.fromSnapshot(snapshot.requests)
+    if (snapshot.tokens) state.tokens = TokenBucket.fromSnapshot(snapshot.tokens)
+  }
+
+  /**
+   * A call admitted before this limiter existed (its Durable Object was evicted while the call ran) holds
+   * one parallel slot again until the returned function is called (once).
+   */
+  resume(keyId: string): () => void {
+    const state = this.stateOf(keyId)
+    state.inFlight++
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      state.inFlight--
     }
   }
 

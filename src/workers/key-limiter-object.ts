@@ -4,7 +4,7 @@ import { GatewayError } from '../errors.js'
 import { periodWindow, type BudgetPeriod } from '../metering/budget-period.js'
 import { fitsBudget, overBudget } from '../metering/budget-refusal.js'
 import { periodSpendFromDb } from '../metering/period-spend.js'
-import { RateLimiter, type RateTicket, type SettlingRow } from '../metering/rate-limiter.js'
+import { RateLimiter, type KeyRateSnapshot, type RateTicket, type SettlingRow } from '../metering/rate-limiter.js'
 import type { ApiKeyRow } from '../store/keys-repo.js'
 import { openD1Store } from '../store/d1.js'
 import type { AcquireInput, AcquireResult, ChargeResult, KeyLimiterApi, LimiterCall, Refusal, SettleInput } from './key-limiter-protocol.js'
@@ -16,6 +16,10 @@ const RECONCILE_MS = 60_000
 
 interface Lease {
   ticket?: RateTicket
+  /** A lease from before an eviction: its parallel slot, taken again at restart. */
+  resumed?: () => void
+  /** Whether the call holds a parallel slot (it had a rate ticket). */
+  limited: boolean
   /** Picodollars held against the budget until the call settles. */
   hold: number
   costPerAttempt: number
@@ -31,10 +35,20 @@ interface StoredSpend {
   reconciledAt: number
 }
 
+interface StoredLease {
+  hold: number
+  costPerAttempt: number
+  tokensPerAttempt: number
+  expiresAt: number
+  limited: boolean
+}
+
 interface StoredState {
   key?: ApiKeyRow
   spend?: StoredSpend
-  holds: Record<string, { hold: number; expiresAt: number }>
+  /** Calls in flight: their holds and parallel slots outlive an eviction of the object. */
+  leases: Record<string, StoredLease>
+  rates?: KeyRateSnapshot
 }
 
 function refusalOf(err: unknown): Refusal {
@@ -48,25 +62,30 @@ const unauthorized = (message: string, code: string): Refusal =>
 /**
  * One per virtual key (`idFromName(keyId)`): every isolate's admission of the key goes through it, so
  * rpm, tpm, max_parallel and the budget are one number everywhere. The object runs one event at a time,
- * and nothing awaits between a check and its reservation, so an acquire is atomic. The spend and the
- * holds of calls in flight are kept in the object's storage (they survive eviction); the rate buckets are
- * in memory, which an object keeps while it is in use (an idle object is evicted only after its
- * per-minute buckets would have refilled anyway).
+ * and nothing awaits between a check and its reservation, so an acquire is atomic. The spend, the calls
+ * in flight (holds, parallel slots) and the rate buckets are kept in the object's storage, so an eviction
+ * between calls forgets nothing.
  */
 export class KeyLimiterObject implements KeyLimiterApi {
-  private state: StoredState = { holds: {} }
+  private state: StoredState = { leases: {} }
   private readonly leases = new Map<string, Lease>()
   private readonly settling: Array<(row: SettlingRow) => void> = []
   private readonly limiter = new RateLimiter(systemClock, { subscribe: (listener) => this.settling.push(listener) })
   private reconciling = false
+  /** The stored state, read once; every entry point awaits it (a resolved promise after the first call). */
+  private readonly loaded: Promise<void>
 
   constructor(private readonly ctx: DurableObjectState, private readonly env: { DB: D1Database }) {
-    void this.ctx.blockConcurrencyWhile(async () => {
-      this.state = (await this.ctx.storage.get<StoredState>('state')) ?? { holds: {} }
-      // Holds from before an eviction stand until they expire: their calls may still be running.
+    this.loaded = this.ctx.blockConcurrencyWhile(async () => {
+      this.state = (await this.ctx.storage.get<StoredState>('state')) ?? { leases: {} }
+      const keyId = this.state.key?.id
+      if (keyId && this.state.rates) this.limiter.restore(keyId, this.state.rates)
+      // Calls from before an eviction keep their holds and parallel slots until they settle or expire.
       const now = Date.now()
-      for (const [leaseId, { hold, expiresAt }] of Object.entries(this.state.holds)) {
-        if (expiresAt > now) this.leases.set(leaseId, { hold, costPerAttempt: 0, tokensPerAttempt: 0, expiresAt })
+      for (const [leaseId, stored] of Object.entries(this.state.leases)) {
+        if (stored.expiresAt <= now) continue
+        const resumed = keyId && stored.limited ? this.limiter.resume(keyId) : undefined
+        this.leases.set(leaseId, { ...stored, resumed })
       }
     })
   }
@@ -85,6 +104,7 @@ export class KeyLimiterObject implements KeyLimiterApi {
   }
 
   async acquire(input: AcquireInput): Promise<AcquireResult> {
+    await this.loaded
     const now = Date.now()
     this.expireLeases(now)
     const key = this.currentKey(input.key)
@@ -99,8 +119,10 @@ export class KeyLimiterObject implements KeyLimiterApi {
       if (budget !== null) this.assertFits(key, budget, spend!.spent, hold, now)
       const limited = key.rpm !== null || key.tpm !== null || key.maxParallel !== null
       const ticket = limited ? this.limiter.acquire(key, input.tokensPerAttempt * input.attempts, leaseId, input.attempts) : undefined
-      this.leases.set(leaseId, { ticket, hold, costPerAttempt: input.costPerAttempt, tokensPerAttempt: input.tokensPerAttempt, expiresAt: now + LEASE_MS })
-      await this.saveHolds()
+      this.leases.set(leaseId, {
+        ticket, limited: ticket !== undefined, hold, costPerAttempt: input.costPerAttempt, tokensPerAttempt: input.tokensPerAttempt, expiresAt: now + LEASE_MS,
+      })
+      await this.save()
       return { ok: true, leaseId, headers: ticket?.headers ?? {} }
     } catch (err) {
       return { ok: false, refusal: refusalOf(err) }
@@ -108,6 +130,7 @@ export class KeyLimiterObject implements KeyLimiterApi {
   }
 
   async chargeAttempt(leaseId: string): Promise<ChargeResult> {
+    await this.loaded
     const lease = this.leases.get(leaseId)
     const key = this.state.key
     if (!lease || !key) return { ok: true }
@@ -116,7 +139,7 @@ export class KeyLimiterObject implements KeyLimiterApi {
       if (key.budgetPicoUsd !== null) this.assertFits(key, key.budgetPicoUsd, (await this.spendOf(key, now)).spent, lease.costPerAttempt, now)
       lease.ticket?.chargeAttempt(lease.tokensPerAttempt)
       lease.hold += lease.costPerAttempt
-      await this.saveHolds()
+      await this.save()
       return { ok: true }
     } catch (err) {
       return { ok: false, refusal: refusalOf(err) }
@@ -125,19 +148,22 @@ export class KeyLimiterObject implements KeyLimiterApi {
 
   /** The call ended: its tokens settle the tpm reservation, its cost replaces its hold in the spend. */
   async settle(leaseId: string, used: SettleInput | null): Promise<void> {
+    await this.loaded
     const lease = this.leases.get(leaseId)
     if (!lease) return
     this.leases.delete(leaseId)
     if (used) for (const listener of this.settling) listener({ requestId: leaseId, promptTokens: used.tokens, completionTokens: 0 })
     lease.ticket?.release()
+    lease.resumed?.()
     const spend = this.state.spend
     // Usage that could not be matched to the call counts as its whole hold: it errs on the side of refusing.
     if (spend && spend.start === this.periodStart(spend.period, Date.now())) spend.spent += used ? used.costPicoUsd : lease.hold
-    await this.saveHolds()
+    await this.save()
   }
 
   /** An update, rotation or revocation from the admin API: the next acquire from any isolate sees it. */
   async keyChanged(row: ApiKeyRow): Promise<void> {
+    await this.loaded
     if (this.state.key && this.state.key.updatedAt > row.updatedAt) return
     this.state.key = row
     await this.ctx.storage.put('state', this.state)
@@ -207,14 +233,19 @@ export class KeyLimiterObject implements KeyLimiterApi {
     for (const [leaseId, lease] of this.leases) {
       if (lease.expiresAt > now) continue
       lease.ticket?.release()
+      lease.resumed?.()
       this.leases.delete(leaseId)
     }
   }
 
-  private async saveHolds(): Promise<void> {
-    const holds: StoredState['holds'] = {}
-    for (const [leaseId, lease] of this.leases) if (lease.hold > 0) holds[leaseId] = { hold: lease.hold, expiresAt: lease.expiresAt }
-    this.state.holds = holds
+  /** Stores the calls in flight and the rate buckets with the rest, in one write. */
+  private async save(): Promise<void> {
+    const leases: StoredState['leases'] = {}
+    for (const [leaseId, { hold, costPerAttempt, tokensPerAttempt, expiresAt, limited }] of this.leases) {
+      leases[leaseId] = { hold, costPerAttempt, tokensPerAttempt, expiresAt, limited }
+    }
+    this.state.leases = leases
+    if (this.state.key) this.state.rates = this.limiter.snapshot(this.state.key.id)
     await this.ctx.storage.put('state', this.state)
   }
 }
