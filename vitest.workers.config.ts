@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { defineProject } from 'vitest/config'
+import { prepareWorkerAssets } from './scripts/worker-assets.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,11 +13,16 @@ declare module 'vitest' {
 }
 
 /** The chat tests again, inside workerd with D1: the same app, the Workers entry, migrations from migrations/. */
+// wrangler.toml's [assets] folder is built, not committed.
+prepareWorkerAssets()
+
 export default defineProject({
   plugins: [
     cloudflareTest(async ({ inject }) => ({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
+        // DB (wrangler.toml) is migrated before each file; UNMIGRATED_DB stays empty, as before `wrangler d1 migrations apply`.
+        d1Databases: ['DB', 'UNMIGRATED_DB'],
         bindings: {
           MANIFOLD_ADMIN_KEY: 'mk-workers-test-admin-key-0123456789abcdef',
           OPENAI_API_KEY: 'sk-upstream-secret',

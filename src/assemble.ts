@@ -15,6 +15,8 @@ import type { TracingSettings } from './observability/settings.js'
 import { OtlpHttpExporter } from './observability/tracing/exporter.js'
 import { Tracer } from './observability/tracing/tracer.js'
 import { keyAdmission } from './metering/key-admission.js'
+import type { KeyLimits } from './metering/key-limits.js'
+import { LocalKeyLimits } from './metering/local-key-limits.js'
 import { RateLimiter } from './metering/rate-limiter.js'
 import { SpendLedger } from './metering/spend-ledger.js'
 import { routeTargetNames, TargetHealth } from './routing/cooldown.js'
@@ -45,6 +47,8 @@ export interface AssembleOptions {
   exportFetch?: typeof fetch
   /** Process metrics for GET /metrics (Node). */
   runtime?: RuntimeSampler
+  /** Default: in this process (LocalKeyLimits); Workers pass one Durable Object per key. */
+  keyLimits?: (parts: { usage: UsageRecorder; spend: SpendLedger; clock: Clock }) => KeyLimits
 }
 
 function tracerFor(options: AssembleOptions): Tracer | undefined {
@@ -81,7 +85,10 @@ export function assembleDeps(options: AssembleOptions): AppDeps {
     })), { limits: { maxResponseBytes: config.file.upstream.max_response_bytes, maxEventBytes: config.file.upstream.max_event_bytes } }),
     usage,
     keyCache: new KeyCache(),
-    admission: keyAdmission({ ledger: spend, limiter: new RateLimiter(clock, usage), clock, prices }),
+    admission: keyAdmission({
+      limits: options.keyLimits?.({ usage, spend, clock }) ?? new LocalKeyLimits(spend, new RateLimiter(clock, usage), clock),
+      prices,
+    }),
     spend,
     metrics,
     observability: new Observability({ log, clock, usage, metrics, labels, tracer: tracerFor(options) }),

@@ -1,4 +1,4 @@
-import type { D1Database, ExecutionContext, Fetcher, MessageBatch, Queue } from '@cloudflare/workers-types'
+import type { D1Database, DurableObjectNamespace, ExecutionContext, Fetcher, MessageBatch, Queue } from '@cloudflare/workers-types'
 import type { Hono } from 'hono'
 import { upgradeWebSocket } from 'hono/cloudflare-workers'
 import { bundledPrompts } from '../prompts/index.generated.js'
@@ -13,6 +13,10 @@ import { observabilitySettings } from './observability/settings.js'
 import { PromptCatalog } from './prompt-api/catalog.js'
 import { ensureAdminKeyHash } from './security/admin-key.js'
 import { openD1Store } from './store/d1.js'
+import { DurableKeyLimits } from './workers/key-limiter-client.js'
+import { assertMigrated, isMissingSchema, missingSchemaResponse } from './workers/missing-schema.js'
+
+export { KeyLimiterObject } from './workers/key-limiter-object.js'
 
 /** Bindings from wrangler.toml: the D1 database, plus string vars and secrets (the same names as on Node). */
 export interface WorkerBindings {
@@ -23,10 +27,20 @@ export interface WorkerBindings {
   DOCS_ASSETS?: Fetcher
   /** Async jobs (wrangler.toml [[queues.producers]]); without it, queued jobs wait for the cron sweep. */
   JOBS_QUEUE?: Queue<JobMessage>
+  /**
+   * One Durable Object per virtual key (wrangler.toml [[durable_objects.bindings]]): rpm, tpm, max_parallel,
+   * budgets and revocation exact across isolates. Without it, each isolate keeps its own limits.
+   */
+  KEY_LIMITER?: DurableObjectNamespace
   [name: string]: unknown
 }
 
-interface Instance { deps: AppDeps; app: Hono<AppEnv> }
+interface Instance {
+  deps: AppDeps
+  app: Hono<AppEnv>
+  /** What must finish before the isolate may stop after a call: usage writes and the key limiter's settles. */
+  afterCall(): Promise<unknown>
+}
 
 /** The /docs script from the DOCS_ASSETS binding (wrangler.toml [assets]: @scalar/api-reference's browser folder). */
 function apiReferenceScript(assets: Fetcher | undefined): (() => Promise<string>) | undefined {
@@ -53,6 +67,7 @@ async function buildInstance(env: WorkerBindings, fetchImpl: typeof fetch = fetc
   const config = buildConfig(vars, file)
   const settings = observabilitySettings(vars)
   const log = consoleLogger({ level: settings.logLevel, format: settings.logFormat })
+  await assertMigrated(env.DB)
   const store = openD1Store(env.DB)
   const adminKeyHash = await ensureAdminKeyHash(store, config.adminKey, log, (secret) => {
     console.log(`Manifold admin key (shown once, store it now): ${secret}`)
@@ -60,28 +75,31 @@ async function buildInstance(env: WorkerBindings, fetchImpl: typeof fetch = fetc
   // Prompt files are bundled at build time (npm run prompts:bundle); a bad one is logged and skipped.
   const prompts = new PromptCatalog(bundledPrompts)
   for (const error of prompts.report.errors) log.error('prompt file not loaded', { file: error.file, error: error.message })
+  const keyLimiter = env.KEY_LIMITER
+  let limits: DurableKeyLimits | undefined
   const deps = assembleDeps({
     config, store, log, adminKeyHash, fetch: fetchImpl, prompts, apiReferenceScript: apiReferenceScript(env.DOCS_ASSETS),
     jobQueue: env.JOBS_QUEUE ? new CloudflareJobQueue(env.JOBS_QUEUE, () => Date.now()) : undefined,
     upgradeWebSocket, tracing: settings.tracing,
+    keyLimits: keyLimiter ? ({ usage }) => (limits = new DurableKeyLimits(keyLimiter, usage)) : undefined,
   })
-  return { deps, app: createApp(deps) }
+  return { deps, app: createApp(deps), afterCall: () => Promise.all([deps.usage.flush(), limits?.settled(), deps.observability.flush()]) }
 }
 
 /**
  * Keeps the isolate's usage writes alive past the response: rows are recorded when a stream ends, so the
  * flush waits for the body to finish.
  */
-function flushAfter(response: Response, deps: AppDeps, ctx: ExecutionContext): Response {
+function flushAfter(response: Response, instance: Instance, ctx: ExecutionContext): Response {
   if (!response.body) {
-    ctx.waitUntil(Promise.all([deps.usage.flush(), deps.observability.flush()]))
+    ctx.waitUntil(instance.afterCall())
     return response
   }
   let finished!: () => void
   const ended = new Promise<void>((resolve) => { finished = resolve })
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>({ flush: () => finished() })
   response.body.pipeTo(writable).catch(() => finished())
-  ctx.waitUntil(ended.then(() => Promise.all([deps.usage.flush(), deps.observability.flush()])))
+  ctx.waitUntil(ended.then(() => instance.afterCall()))
   return new Response(readable, response)
 }
 
@@ -93,37 +111,41 @@ export interface WorkerOptions {
 /** One deps graph per isolate, built on the first request from that isolate's bindings. */
 export function createWorker(options: WorkerOptions = {}) {
   let instance: Promise<Instance> | undefined
+  const instanceFor = (env: WorkerBindings): Promise<Instance> => {
+    instance ??= buildInstance(env, options.fetch).catch((err: unknown) => {
+      instance = undefined
+      throw err
+    })
+    return instance
+  }
   return {
     async fetch(request: Request, env: WorkerBindings, ctx: ExecutionContext): Promise<Response> {
-      instance ??= buildInstance(env, options.fetch).catch((err: unknown) => {
-        instance = undefined
+      let built: Instance
+      try {
+        built = await instanceFor(env)
+      } catch (err) {
+        if (isMissingSchema(err)) return missingSchemaResponse()
         throw err
-      })
-      const { app, deps } = await instance
-      const response = await app.fetch(request, env, ctx)
-      return flushAfter(response, deps, ctx)
+      }
+      const responding = Promise.resolve(built.app.fetch(request, env, ctx))
+      // Registered before the first await: when the client goes away (request.signal, enable_request_signal),
+      // the isolate still finishes the call, so its aborted attempt is metered and flushed (flushAfter).
+      ctx.waitUntil(responding.then(() => undefined, () => undefined))
+      return flushAfter(await responding, built, ctx)
     },
 
     /** Cloudflare Queues consumer: runs jobs and callback deliveries with the same code as Node's runner. */
     async queue(batch: MessageBatch<JobMessage>, env: WorkerBindings, ctx: ExecutionContext): Promise<void> {
-      instance ??= buildInstance(env, options.fetch).catch((err: unknown) => {
-        instance = undefined
-        throw err
-      })
-      const { app, deps } = await instance
-      await consumeJobMessages(deps, (req, callEnv) => app.fetch(req, { ...env, ...callEnv }, ctx), batch)
-      ctx.waitUntil(Promise.all([deps.usage.flush(), deps.observability.flush()]))
+      const built = await instanceFor(env)
+      await consumeJobMessages(built.deps, (req, callEnv) => built.app.fetch(req, { ...env, ...callEnv }, ctx), batch)
+      ctx.waitUntil(built.afterCall())
     },
 
     /** Cron: picks up jobs and deliveries whose queue message was lost or whose isolate died. */
     async scheduled(_controller: unknown, env: WorkerBindings, ctx: ExecutionContext): Promise<void> {
-      instance ??= buildInstance(env, options.fetch).catch((err: unknown) => {
-        instance = undefined
-        throw err
-      })
-      const { app, deps } = await instance
-      await sweepJobs(deps, (req, callEnv) => app.fetch(req, { ...env, ...callEnv }, ctx))
-      ctx.waitUntil(Promise.all([deps.usage.flush(), deps.observability.flush()]))
+      const built = await instanceFor(env)
+      await sweepJobs(built.deps, (req, callEnv) => built.app.fetch(req, { ...env, ...callEnv }, ctx))
+      ctx.waitUntil(built.afterCall())
     },
   }
 }

@@ -1,73 +1,58 @@
-import type { Clock } from '../clock.js'
-import { GatewayError } from '../errors.js'
 import {
   assertModelAllowed, assertPromptAllowed, attemptsPaidAtAdmission, type Admission, type AdmissionRequest, type AdmissionTicket,
 } from '../routing/admission.js'
-import type { ApiKeyRow } from '../store/keys-repo.js'
-import { periodWindow } from './budget-period.js'
 import { costPicoUsd, zeroTokens } from './cost.js'
-import { estimateCallTokens, estimatePromptTokens, requestedOutputTokens } from './estimate-tokens.js'
+import { estimateCallTokens, estimatePromptTokens } from './estimate-tokens.js'
+import type { KeyLimits } from './key-limits.js'
 import type { PriceTable } from './prices.js'
-import type { RateLimiter, RateTicket } from './rate-limiter.js'
-import type { SpendLedger } from './spend-ledger.js'
-import { formatDollars } from './usd.js'
 
 export interface KeyAdmissionOptions {
-  ledger: SpendLedger
-  limiter: RateLimiter
-  clock: Clock
+  limits: KeyLimits
   prices: PriceTable
 }
 
 const unlimited: AdmissionTicket = { headers: {}, beforeAttempt: () => undefined, release() {} }
 
-function overBudget(key: ApiKeyRow, budget: number, spent: number, held: number, now: number): GatewayError {
-  const period = key.budgetPeriod ?? 'total'
-  const { resetsAt } = periodWindow(period, now)
-  const when = resetsAt === null
-    ? 'A total budget does not reset; raise it with PATCH /admin/keys/{id}.'
-    : `The budget resets at ${new Date(resetsAt).toISOString()}.`
-  const inFlight = held > 0 ? `, and ${formatDollars(held)} is held by calls in flight` : ''
-  return new GatewayError(429,
-    `This API key has used its ${period} budget of ${formatDollars(budget)} (spent ${formatDollars(spent)}${inFlight}). ${when}`,
-    { type: 'insufficient_quota', code: 'insufficient_quota' })
-}
+/**
+ * Output tokens a call is assumed to produce when it sets no max_tokens and the model's output limit is
+ * unknown (a model without a listed limit); a price table entry with `max_output_tokens` replaces it.
+ */
+export const DEFAULT_WORST_CASE_OUTPUT_TOKENS = 16_384
 
 /**
- * What one upstream attempt of the call is held against the budget while it runs: the prompt estimate and
- * the output the call asked for, at the dearest target's price (a target without a price adds nothing).
+ * The most one upstream attempt of the call can cost: the prompt estimate at the input price plus
+ * max_completion_tokens or max_tokens (else the model's output limit) for each of its `n` choices at the
+ * output price, at the dearest target (a target without a price adds nothing).
  */
-function attemptCostEstimate(prices: PriceTable, request: AdmissionRequest): number {
-  const tokens = { ...zeroTokens, promptTokens: estimatePromptTokens(request.body), completionTokens: requestedOutputTokens(request.body) }
+export function worstCaseAttemptCost(prices: PriceTable, request: AdmissionRequest): number {
+  const { body } = request
+  const promptTokens = estimatePromptTokens(body)
+  const asked = body.max_completion_tokens ?? body.max_tokens ?? undefined
   let dearest = 0
   for (const target of request.route.targets) {
-    dearest = Math.max(dearest, costPicoUsd(prices.lookup(target.providerName, target.upstreamModel), tokens) ?? 0)
+    const price = prices.lookup(target.providerName, target.upstreamModel)
+    const output = asked ?? price?.maxOutputTokens ?? DEFAULT_WORST_CASE_OUTPUT_TOKENS
+    const tokens = { ...zeroTokens, promptTokens, completionTokens: output * (body.n ?? 1) }
+    dearest = Math.max(dearest, costPicoUsd(price, tokens) ?? 0)
   }
   return dearest
 }
 
 /**
- * The admission the gateway runs before every call: scopes, then the key's budget for its current
- * period, then its rate limits. The admin key has no budget or limits.
+ * The admission the gateway runs before every call: scopes, then the key's limits (budget, rpm, tpm,
+ * max_parallel) in one acquire. The admin key has no budget or limits.
  *
  * Every upstream attempt counts: a fan-out route pays one request (and one token estimate) per target at
  * admission, and each further attempt (a retry, a fallback) is charged before it starts; a key out of
  * requests, tokens or budget stops the route there with the 429.
  *
- * Budget: a call is admitted while the key's recorded spend plus what its calls in flight hold is under
- * the budget; each admitted call holds an estimate (prompt plus asked-for output, at the dearest target's
- * price) until it ends and its real cost is recorded. The overshoot is bounded by the last admitted call's
- * cost plus what calls in flight spend beyond their estimate (a call without max_tokens holds its prompt only).
+ * Budget: each attempt holds its worst-case cost (worstCaseAttemptCost) until the call ends and its real
+ * cost is recorded; a call is admitted only when its hold fits beside the key's spend and every other
+ * hold. So the spend never exceeds the budget by concurrency; it can only exceed it by what the prompt
+ * estimate (four characters a token) undercounts.
  */
 export function keyAdmission(options: KeyAdmissionOptions): Admission {
-  const { ledger, limiter, prices, clock } = options
-
-  async function assertUnderBudget(key: ApiKeyRow, budget: number, ownHold: number): Promise<void> {
-    const spent = await ledger.spend(key.id, key.budgetPeriod ?? 'total')
-    const heldByOthers = ledger.held(key.id) - ownHold
-    if (spent + heldByOthers >= budget) throw overBudget(key, budget, spent, heldByOthers, clock.now())
-  }
-
+  const { limits, prices } = options
   return {
     async admit(request) {
       const { principal } = request
@@ -75,29 +60,20 @@ export function keyAdmission(options: KeyAdmissionOptions): Admission {
       assertPromptAllowed(principal, request.prompt)
       if (principal.kind === 'admin') return unlimited
       const key = principal.key
-      const budget = key.budgetPicoUsd
-      const paid = attemptsPaidAtAdmission(request.route)
-
-      if (budget !== null) await assertUnderBudget(key, budget, 0)
-      const attemptTokens = key.tpm === null ? 0 : estimateCallTokens(request.body)
-      const limited = key.rpm !== null || key.tpm !== null || key.maxParallel !== null
-      const rate: RateTicket | undefined = limited ? limiter.acquire(key, attemptTokens * paid, request.requestId, paid) : undefined
-      const hold = budget === null ? 0 : attemptCostEstimate(prices, request) * paid
-      const releaseHold = budget === null ? undefined : ledger.hold(key.id, hold)
-      if (!rate && !releaseHold) return unlimited
-
-      const chargeAttempt = async () => {
-        if (budget !== null) await assertUnderBudget(key, budget, hold)
-        rate?.chargeAttempt(attemptTokens)
-      }
+      const attempts = attemptsPaidAtAdmission(request.route)
+      const grant = await limits.acquire({
+        key,
+        requestId: request.requestId,
+        attempts,
+        tokensPerAttempt: key.tpm === null ? 0 : estimateCallTokens(request.body),
+        costPerAttempt: key.budgetPicoUsd === null ? 0 : worstCaseAttemptCost(prices, request),
+      })
       return {
-        headers: rate?.headers ?? {},
-        beforeAttempt: (attempt) => (attempt <= paid ? undefined : chargeAttempt()),
-        release() {
-          rate?.release()
-          releaseHold?.()
-        },
+        headers: grant.headers,
+        beforeAttempt: (attempt) => (attempt <= attempts ? undefined : grant.chargeAttempt()),
+        release: () => grant.release(),
       }
     },
+    keyChanged: (row) => limits.keyChanged(row),
   }
 }

@@ -2,8 +2,16 @@ import type { Clock } from '../clock.js'
 import { GatewayError } from '../errors.js'
 import type { ApiKeyRow } from '../store/keys-repo.js'
 import { limitHeaders, retryAfterSeconds } from './rate-limit-headers.js'
-import { TokenBucket } from './token-bucket.js'
-import type { UsageRecorder, UsageRow } from './usage-recorder.js'
+import { TokenBucket, type BucketSnapshot } from './token-bucket.js'
+import type { UsageRow } from './usage-recorder.js'
+
+/** The usage a call's attempts recorded, by request id: what settles its token reservation. */
+export type SettlingRow = Pick<UsageRow, 'requestId' | 'promptTokens' | 'completionTokens'>
+
+/** Where the limiter hears of recorded usage: the usage recorder on Node, the settle calls in a Durable Object. */
+export interface UsageFeed {
+  subscribe(listener: (row: SettlingRow) => void): void
+}
 
 /** A call let through the key's limits; `release` ends it (exactly once; later calls do nothing). */
 export interface RateTicket {
@@ -29,13 +37,19 @@ interface KeyState {
   inFlight: number
 }
 
+/** A key's per-minute buckets as stored. */
+export interface KeyRateSnapshot {
+  requests?: BucketSnapshot
+  tokens?: BucketSnapshot
+}
+
 function rateLimited(message: string, headers: Record<string, string>): GatewayError {
   return new GatewayError(429, message, { type: 'rate_limit_error', code: 'rate_limit_exceeded', headers })
 }
 
 /**
- * Per-key requests per minute, tokens per minute and parallel calls, held in this process's memory (on
- * Workers: per isolate, so a key spread over N isolates may get up to N times its limits). Tokens are
+ * Per-key requests per minute, tokens per minute and parallel calls, held in memory: this process's on
+ * Node, the key's Durable Object's on Workers (src/workers/key-limiter-object.ts). Tokens are
  * reserved before the call (estimate) and settled with the real usage of every attempt of the call, which
  * the recorder reports by request id.
  */
@@ -43,7 +57,7 @@ export class RateLimiter {
   private readonly keys = new Map<string, KeyState>()
   private readonly reservations = new Map<string, Reservation>()
 
-  constructor(private readonly clock: Clock, usage: UsageRecorder) {
+  constructor(private readonly clock: Clock, usage: UsageFeed) {
     usage.subscribe((row) => this.onRecorded(row))
   }
 
@@ -137,7 +151,35 @@ export class RateLimiter {
     }
   }
 
-  private onRecorded(row: UsageRow): void {
+  /** The key's buckets, to store (a Durable Object that may be evicted between calls). */
+  snapshot(keyId: string): KeyRateSnapshot {
+    const state = this.keys.get(keyId)
+    return { requests: state?.requests?.snapshot(), tokens: state?.tokens?.snapshot() }
+  }
+
+  /** Puts stored buckets back, before any call of the key. */
+  restore(keyId: string, snapshot: KeyRateSnapshot): void {
+    const state = this.stateOf(keyId)
+    if (snapshot.requests) state.requests = TokenBucket.fromSnapshot(snapshot.requests)
+    if (snapshot.tokens) state.tokens = TokenBucket.fromSnapshot(snapshot.tokens)
+  }
+
+  /**
+   * A call admitted before this limiter existed (its Durable Object was evicted while the call ran) holds
+   * one parallel slot again until the returned function is called (once).
+   */
+  resume(keyId: string): () => void {
+    const state = this.stateOf(keyId)
+    state.inFlight++
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      state.inFlight--
+    }
+  }
+
+  private onRecorded(row: SettlingRow): void {
     const reservation = this.reservations.get(row.requestId)
     if (!reservation) return
     reservation.used += (row.promptTokens ?? 0) + (row.completionTokens ?? 0)

@@ -2,6 +2,13 @@ import type { LimitState } from './rate-limit-headers.js'
 
 const MINUTE_MS = 60_000
 
+/** A bucket as stored (a Durable Object keeps its buckets across evictions). */
+export interface BucketSnapshot {
+  level: number
+  updatedAt: number
+  capacity: number
+}
+
 /**
  * A per-minute limit as a bucket that refills continuously: `capacity` units a minute, never more than
  * `capacity` held. The level may go below zero when a call used more tokens than it reserved; the key
@@ -16,6 +23,16 @@ export class TokenBucket {
     this.level = capacity
     this.updatedAt = now
     this.capacity = capacity
+  }
+
+  static fromSnapshot(snapshot: BucketSnapshot): TokenBucket {
+    const bucket = new TokenBucket(snapshot.capacity, snapshot.updatedAt)
+    bucket.level = snapshot.level
+    return bucket
+  }
+
+  snapshot(): BucketSnapshot {
+    return { level: this.level, updatedAt: this.updatedAt, capacity: this.capacity }
   }
 
   private refill(capacity: number, now: number): void {

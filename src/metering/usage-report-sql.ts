@@ -100,7 +100,24 @@ export function usageTotalsSql(query: UsageReportQuery): SQL {
     SUM(unknown_cost_attempts) AS unknown_cost, MAX(latency_max_ms) AS latency_max,
     ${latencyColumns.map((c, i) => `SUM(${c}) AS h${i}`).join(', ')}`)
   const tail = sql.raw(`${groupCols.length ? `GROUP BY ${groupCols.join(', ')} ` : ''}ORDER BY ${groupCols.length ? groupCols.join(', ') : '1'}`)
-  return sql`SELECT ${sums} FROM (${sql.join(reportParts(query), sql` UNION ALL `)}) ${tail}`
+  return sql`SELECT ${sums} FROM (${unionAll(reportParts(query))}) ${tail}`
+}
+
+/** D1 refuses a compound SELECT of more than 5 terms (SQLite's default allows 500). */
+export const MAX_COMPOUND_TERMS = 5
+
+/**
+ * The parts as one UNION ALL that no compound SELECT exceeds MAX_COMPOUND_TERMS terms in: beyond that, runs
+ * of parts are nested as subqueries (each its own compound SELECT), which SQLite flattens back.
+ */
+export function unionAll(parts: readonly SQL[]): SQL {
+  if (parts.length <= MAX_COMPOUND_TERMS) return sql.join([...parts], sql` UNION ALL `)
+  const groups: SQL[] = []
+  for (let i = 0; i < parts.length; i += MAX_COMPOUND_TERMS) {
+    const run = parts.slice(i, i + MAX_COMPOUND_TERMS)
+    groups.push(run.length === 1 ? run[0]! : sql`SELECT * FROM (${sql.join(run, sql` UNION ALL `)})`)
+  }
+  return unionAll(groups)
 }
 
 /**

@@ -85,6 +85,7 @@ export function adminKeyRoutes(deps: AppDeps): Hono<AppEnv> {
     const changed = await updateKeyFields(deps, id, fields)
     if (!changed.ok) throw refused(id, changed.refusal)
     deps.keyCache.invalidateKey(id)
+    await deps.admission.keyChanged?.(changed.value)
     return c.json(toPublicKey(changed.value))
   })
 
@@ -93,6 +94,7 @@ export function adminKeyRoutes(deps: AppDeps): Hono<AppEnv> {
     const rotated = await rotateKey(deps, id)
     if (!rotated.ok) throw refused(id, rotated.refusal)
     deps.keyCache.invalidateKey(id)
+    await deps.admission.keyChanged?.(rotated.value.row)
     return c.json({ ...toPublicKey(rotated.value.row), key: rotated.value.secret })
   })
 
@@ -100,6 +102,7 @@ export function adminKeyRoutes(deps: AppDeps): Hono<AppEnv> {
     const row = await revokeKey(deps, c.req.param('id'))
     if (!row) throw keyNotFound(c.req.param('id'))
     deps.keyCache.invalidateKey(row.id)
+    await deps.admission.keyChanged?.(row)
     return c.json(toPublicKey(row))
   })
 

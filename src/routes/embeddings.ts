@@ -41,7 +41,8 @@ function parseEmbeddingRequest(body: unknown): EmbeddingBody {
 /** The caller's input as chat text, for the admission's token estimate (rate limits reserve by characters). */
 function admissionBody(body: EmbeddingBody): ChatCompletionCreateParams {
   const texts = typeof body.input === 'string' ? [body.input] : body.input.filter((item): item is string => typeof item === 'string')
-  return { model: body.model, messages: texts.map((content) => ({ role: 'user' as const, content })) }
+  // An embedding has no output: its worst case against a budget is its input alone.
+  return { model: body.model, messages: texts.map((content) => ({ role: 'user' as const, content })), max_tokens: 0 }
 }
 
 /** Floats whatever the upstream sent (some servers answer base64 even when asked for floats). */

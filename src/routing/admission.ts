@@ -37,6 +37,8 @@ export function attemptsPaidAtAdmission(route: ResolvedRoute): number {
 /** Decides before each call whether the key may make it: scopes, budgets, rate limits. */
 export interface Admission {
   admit(request: AdmissionRequest): Promise<AdmissionTicket>
+  /** A key was updated, rotated or revoked: applied to its limits at once (on Workers, in every isolate). */
+  keyChanged?(row: ApiKeyRow): Promise<void>
 }
 
 function modelNotAllowed(requested: string): GatewayError {

@@ -46,24 +46,24 @@ describe('metering of calls in flight', () => {
     r = await startRoutingGateway()
     const hold = gate()
     r.upstream.setHandler(perModel({ alpha: { until: hold.promise } }))
-    // Each call holds 2 prompt tokens at $1/M + 100 output tokens at $2/M = $0.000202: five fit under $0.001.
+    // Each call holds its worst case, 2 prompt tokens at $1/M + 100 output tokens at $2/M = $0.000202: four fit in $0.001.
     const key = await r.gw.createKey({ budgetPicoUsd: 1_000_000_000, budgetPeriod: 'total' })
 
     const calls = Array.from({ length: 20 }, () => r!.chat('openai/alpha', { max_tokens: 100 }, { key }))
     const refused: Response[] = []
     const admitted: Response[] = []
     const settled = calls.map((call) => call.then((res) => (res.status === 429 ? refused : admitted).push(res)))
-    await eventually(() => refused.length === 15 && r!.upstream.requests.length === 5, '15 refusals and 5 upstream calls')
+    await eventually(() => refused.length === 16 && r!.upstream.requests.length === 4, '16 refusals and 4 upstream calls')
     expect(admitted).toHaveLength(0)
     const refusal = await refused[0]!.json() as { error: { message: string; type: string; code: string } }
     expect(refusal.error).toMatchObject({ type: 'insufficient_quota', code: 'insufficient_quota' })
-    expect(refusal.error.message).toBe('This API key has used its total budget of $0.001 (spent $0.00, and $0.00101 is held by calls in flight). A total budget does not reset; raise it with PATCH /admin/keys/{id}.')
+    expect(refusal.error.message).toBe('This call may cost up to $0.000202 (prompt estimate plus max_tokens, or the model\'s output limit, for every choice) and this API key has $0.000192 left of its total budget of $0.001 (spent $0.00, and $0.000808 is held by calls in flight). Lower max_tokens or n. A total budget does not reset; raise it with PATCH /admin/keys/{id}.')
 
     hold.open()
     await Promise.all(settled)
-    expect(admitted.map((res) => res.status)).toEqual([200, 200, 200, 200, 200])
-    expect(r.upstream.requests).toHaveLength(5)
-    // Settled: the holds are gone, and the real cost (5 × 10 prompt + 5 output tokens = $0.0001) leaves room.
+    expect(admitted.map((res) => res.status)).toEqual([200, 200, 200, 200])
+    expect(r.upstream.requests).toHaveLength(4)
+    // Settled: the holds are gone, and the real cost (4 × 10 prompt + 5 output tokens = $0.00008) leaves room.
     const row = await findKeyByHash(r.gw.deps.store.db, await hashKey(key))
     expect(r.gw.deps.spend.held(row!.id)).toBe(0)
     expect((await r.chat('openai/alpha', { max_tokens: 100 }, { key })).status).toBe(200)
@@ -74,12 +74,12 @@ describe('metering of calls in flight', () => {
     const alphaAnswers = gate()
     const gammaAnswers = gate()
     r.upstream.setHandler(perModel({ alpha: { until: alphaAnswers.promise, status: 500 }, beta: {}, gamma: { until: gammaAnswers.promise } }))
-    const key = await r.gw.createKey({ budgetPicoUsd: 300_000_000, budgetPeriod: 'total' })
+    const key = await r.gw.createKey({ budgetPicoUsd: 500_000_000, budgetPeriod: 'total' })
 
     // The route's first attempt starts while the key holds nothing else.
     const routed = r.chat('duo', { max_tokens: 40 }, { key })
     await eventually(() => r!.upstream.requests.length === 1, 'the first attempt to reach alpha')
-    // Another call is admitted meanwhile (spend $0 + the route's hold are under budget) and holds $0.000402.
+    // Another call is admitted meanwhile (the route's $0.000082 and its own $0.000402 fit in $0.0005).
     const other = r.chat('openai/gamma', { max_tokens: 200 }, { key })
     await eventually(() => r!.upstream.requests.length === 2, 'the other call to reach gamma')
 
@@ -87,7 +87,7 @@ describe('metering of calls in flight', () => {
     const res = await routed
     expect(res.status).toBe(429)
     expect(await res.json()).toEqual({ error: {
-      message: 'This API key has used its total budget of $0.0003 (spent $0.00, and $0.000402 is held by calls in flight). A total budget does not reset; raise it with PATCH /admin/keys/{id}.',
+      message: 'This call may cost up to $0.000082 (prompt estimate plus max_tokens, or the model\'s output limit, for every choice) and this API key has $0.000016 left of its total budget of $0.0005 (spent $0.00, and $0.000484 is held by calls in flight). Lower max_tokens or n. A total budget does not reset; raise it with PATCH /admin/keys/{id}.',
       type: 'insufficient_quota', param: null, code: 'insufficient_quota',
     } })
     expect(r.upstream.requests.map((req) => (req.body as { model: string }).model)).toEqual(['alpha', 'gamma'])

@@ -13,7 +13,17 @@ const WEBHOOK_SECRET = `whsec_${Buffer.from('manifold-workers-webhook-secret!').
  */
 export default async function setup(project: TestProject) {
   const upstream = await startMockUpstream((req): MockReply => {
+    // What the mock saw of the calls made for `user`: the abort test asks from inside workerd.
+    if (req.path.startsWith('/probe/')) {
+      const user = decodeURIComponent(req.path.slice('/probe/'.length))
+      const seen = upstream.requests.filter((r) => (r.body as { user?: string } | null)?.user === user)
+      return { json: { requests: seen.length, aborted: seen.filter((r) => r.abortedAt !== undefined).length, finished: seen.filter((r) => r.finishedAt !== undefined && r.abortedAt === undefined).length } }
+    }
     const body = req.body as { model?: string; stream?: boolean }
+    // An upstream that takes 3 s to answer: the client goes away while the gateway waits for it.
+    if (body.model === 'slow-start') return { delayMs: 3000, json: fixtureJson('openai/vercel-openai-text.json') }
+    // A long stream (a frame every 50 ms for several seconds): the client goes away in the middle.
+    if (body.model === 'slow-stream') return { sse: sseFromChunkLines(fixtureText('openai/vercel-openai-text.chunks.txt')).flatMap((frame, i, all) => (i < all.length - 1 ? Array(3).fill(frame) : [frame])), frameDelayMs: 50 }
     if (body.model === 'tool-call') return { sse: sseFromRaw(fixtureText('openai/python-stream-tool-call-get-weather.sse')) }
     // A job's call that never answers: the cancel test needs it to stay running.
     if (body.model === 'hang') return { hang: true }
