@@ -56,7 +56,6 @@ export function record(ctx: AttemptContext, report: AttemptReport, stream: boole
     prompt: meta.prompt?.name ?? null,
     promptVersion: meta.prompt?.version ?? null,
     endpoint: meta.endpoint ?? 'chat',
-    surface: meta.surface ?? null,
     stream,
     status: report.status,
     outcome: report.outcome,

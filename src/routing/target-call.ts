@@ -55,7 +55,7 @@ function arm(run: RouteRun, target: Target, parent: AbortSignal, tally?: TargetT
 }
 
 /** Charges the next upstream attempt of the call to its admission (awaited only when there is work). */
-function chargeAttempt(run: RouteRun): Promise<void> | undefined {
+export function chargeAttempt(run: RouteRun): Promise<void> | undefined {
   return run.ticket.beforeAttempt(++run.charged)
 }
 

@@ -77,8 +77,6 @@ export const usage = sqliteTable('usage', {
   costPicoUsd: integer('cost_pico_usd'),
   latencyMs: integer('latency_ms').notNull(),
   ttftMs: integer('ttft_ms'),
-  /** The API the caller used: chat, embeddings, prompt, job, ws, messages, responses. */
-  surface: text('surface'),
 }, (t) => [
   index('usage_created_idx').on(t.createdAt),
   index('usage_key_created_idx').on(t.keyId, t.createdAt),

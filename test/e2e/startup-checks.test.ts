@@ -70,7 +70,7 @@ describe('start-up checks (the real Node entry, as a child process)', () => {
     mkdirSync(prompts, { recursive: true })
     writeFileSync(join(prompts, 'greet.v1.md'), greetPrompt('openai/gpt-4o-mini'))
     const errors: Array<{ message: string; fields?: Record<string, unknown> }> = []
-    const log: Logger = { info() {}, warn() {}, error: (message, fields) => errors.push({ message, fields }) }
+    const log: Logger = { debug() {}, info() {}, warn() {}, error: (message, fields) => errors.push({ message, fields }) }
     const node = await startNodeGateway({ MANIFOLD_DB: ':memory:', PORT: '0', OPENAI_API_KEY: 'sk-test', MANIFOLD_PROMPTS_DIR: prompts, MANIFOLD_ADMIN_KEY: 'mk-reload-admin-0123456789abcdefghij' }, log)
     try {
       writeFileSync(join(prompts, 'greet.v1.md'), greetPrompt('gemini/gemini-2.5-flash'))

@@ -56,7 +56,7 @@ export function recordedAnswer(req: ReceivedRequest): MockReply {
 
 function capturingLogger(lines: string[]): Logger {
   const write = (level: string) => (msg: string, fields?: Record<string, unknown>) => { lines.push(JSON.stringify({ level, msg, ...fields })) }
-  return { info: write('info'), warn: write('warn'), error: write('error') }
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') }
 }
 
 /**

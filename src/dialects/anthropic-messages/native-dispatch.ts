@@ -1,3 +1,4 @@
+import { chargeAttempt } from '../../routing/target-call.js'
 import type { ChatCompletionCreateParams } from 'openai/resources'
 import { ProviderError } from '../../../providers/index.js'
 import type { AppDeps } from '../../deps.js'
@@ -34,6 +35,7 @@ async function withRetries(run: RouteRun, target: Target, body: Record<string, u
     maxDelayMs: run.settings.max_retry_delay_ms, random: run.deps.random,
   }
   for (let retry = 0; ; retry++) {
+    await chargeAttempt(run)
     try {
       return await attemptNative(run, target, body, headers, signal)
     } catch (err) {
@@ -69,7 +71,7 @@ export async function dispatchNative(
   deps: AppDeps, route: ResolvedRoute, body: Record<string, unknown>, chatBody: ChatCompletionCreateParams, meta: CallMeta, headers: NativeHeaders,
 ): Promise<NativeResult> {
   const ticket = await deps.admission.admit({ principal: meta.principal, requested: chatBody.model, route, body: chatBody, requestId: meta.requestId })
-  const run = createRun(deps, route, chatBody, meta)
+  const run = createRun(deps, route, chatBody, meta, ticket)
   const { live, skipped } = healthyTargets(run, route.targets)
   const order = route.strategy === 'loadbalance' ? weightedOrder(live, deps.random) : live
   const failures: TargetFailure[] = []

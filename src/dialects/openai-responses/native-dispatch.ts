@@ -1,3 +1,4 @@
+import { chargeAttempt } from '../../routing/target-call.js'
 import type { ChatCompletionCreateParams } from 'openai/resources'
 import { ProviderError } from '../../../providers/index.js'
 import type { AppDeps } from '../../deps.js'
@@ -41,6 +42,7 @@ export interface NativeRequest {
 /** One attempt with its own abort controller (linked to the client), first-byte and overall timers. */
 async function attemptOnce(run: RouteRun, target: Target, request: NativeRequest, onStreamEnd: () => void): Promise<NativeResult> {
   const { deps, meta } = run
+  await chargeAttempt(run)
   const controller = new AbortController()
   const unlink = linkAbort(meta.signal, controller)
   const firstByteMs = target.timeoutMs ?? run.settings.first_byte_timeout_ms
@@ -109,7 +111,7 @@ export async function dispatchNative(deps: AppDeps, request: NativeRequest, meta
     released = true
     ticket.release()
   }
-  const run = createRun(deps, request.route, request.chatBody, meta)
+  const run = createRun(deps, request.route, request.chatBody, meta, ticket)
   let attempted: { result: NativeResult; target: Target }
   try {
     attempted = await inOrder(run, request, release)

@@ -8,4 +8,5 @@ CREATE TABLE `responses` (
 );
 --> statement-breakpoint
 CREATE INDEX `responses_expires_idx` ON `responses` (`expires_at`);--> statement-breakpoint
+ALTER TABLE `api_keys` ADD `route_header` text DEFAULT 'in_scope' NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage` ADD `surface` text;

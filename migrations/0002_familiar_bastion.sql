@@ -1,1 +1,0 @@
-ALTER TABLE `api_keys` ADD `route_header` text DEFAULT 'in_scope' NOT NULL;
