@@ -34,16 +34,25 @@ const routeCalls = (h: HardeningGateway): Record<string, RouteCall> => ({
   'GET /v1/jobs/:id': { path: '/v1/jobs/job_does_not_exist' },
   'DELETE /v1/jobs/:id': { path: '/v1/jobs/job_does_not_exist' },
   'GET /v1/ws': { path: '/v1/ws' },
+  'GET /': { path: '/' },
+  'GET /v1/messages': { path: '/v1/messages' },
+  'POST /v1/messages': { path: '/v1/messages', body: { model: 'mistral/mistral-small-latest', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] } },
+  'POST /v1/messages/count_tokens': { path: '/v1/messages/count_tokens', body: { model: 'mistral/mistral-small-latest', messages: [{ role: 'user', content: 'hi' }] } },
+  'POST /v1/responses': { path: '/v1/responses', body: { model: 'mistral/mistral-small-latest', input: 'hi', store: false } },
+  'GET /v1/responses/:id': { path: '/v1/responses/resp_does_not_exist' },
+  'GET /v1/responses/:id/input_items': { path: '/v1/responses/resp_does_not_exist/input_items' },
+  'DELETE /v1/responses/:id': { path: '/v1/responses/resp_does_not_exist' },
 })
 
-const PUBLIC = new Set(['GET /health', 'GET /docs', 'GET /docs/api-reference.js'])
+const PUBLIC = new Set(['GET /', 'GET /health', 'GET /docs', 'GET /docs/api-reference.js'])
 const ADMIN_ONLY = (route: string) => route.includes(' /admin/') || route === 'GET /health/targets'
 /** Routes that name a model or a prompt: a key scoped to other models and prompts is refused there. */
-const SCOPED = new Set(['POST /v1/chat/completions', 'POST /v1/embeddings', 'GET /v1/prompts/:name', 'POST /v1/prompts/:name', 'POST /v1/prompts/:name/versions/:version'])
+const SCOPED = new Set(['POST /v1/chat/completions', 'POST /v1/embeddings', 'POST /v1/messages', 'POST /v1/messages/count_tokens', 'POST /v1/responses', 'GET /v1/prompts/:name', 'POST /v1/prompts/:name', 'POST /v1/prompts/:name/versions/:version'])
 /** What an allowed caller gets: 200 unless the route creates (201), names what does not exist (404) or needs an upgrade (426). */
 const ALLOWED_STATUS: Record<string, number> = {
   'POST /admin/keys': 201, 'POST /admin/keys/:id/rotate': 404, 'DELETE /admin/keys/:id': 404,
   'GET /v1/jobs/:id': 404, 'DELETE /v1/jobs/:id': 404, 'GET /v1/ws': 426,
+  'GET /v1/responses/:id': 404, 'GET /v1/responses/:id/input_items': 404, 'DELETE /v1/responses/:id': 404,
 }
 
 function expectedStatus(route: string, kind: KeyKind): number {

@@ -108,9 +108,11 @@ describe('GET /metrics stays bounded and counts client requests', () => {
     expect((await chat('mk-wrong-key-0000000000000000000000')).status).toBe(401)
     expect((await chat(limited)).status).toBe(200)
     expect((await chat(limited)).status).toBe(429)
-    expect((await chat(budgeted)).status).toBe(200)
+    // A call holds its worst case (max_tokens at the output price) until it ends: 16 tokens fit the budget,
+    // and the recorded answer's real cost (379 tokens at $100/Mtok) then uses it up.
+    expect((await chat(budgeted, { max_tokens: 16 })).status).toBe(200)
     await m.gw.deps.usage.flush()
-    expect((await chat(budgeted)).status).toBe(429)
+    expect((await chat(budgeted, { max_tokens: 16 })).status).toBe(429)
     const x = (await scrape()).exposition
     expect(sampleValue(x, 'manifold_refusals_total', { reason: 'auth', code: 'missing_api_key' })).toBe(1)
     expect(sampleValue(x, 'manifold_refusals_total', { reason: 'auth', code: 'invalid_api_key' })).toBe(1)

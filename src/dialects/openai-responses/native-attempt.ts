@@ -1,6 +1,7 @@
 import { APIError } from 'openai'
 import { mapOpenAIError } from '../../../providers/openai-error.js'
-import type { ProviderError } from '../../../providers/index.js'
+import { ProviderError } from '../../../providers/index.js'
+import { streamCutShort, unexpectedError } from '../../../providers/transport-errors.js'
 import type { AppDeps } from '../../deps.js'
 import { zeroTokens, type TokenCounts } from '../../metering/cost.js'
 import { toProviderError } from '../../routing/provider-error.js'
@@ -131,8 +132,12 @@ export async function nativeStream(call: NativeCall, onFinal: (response: Record<
       call.onEnd({ target: call.target, attempt: call.attempt, stream: true, status: 200, tokens: partialTokens(), latencyMs, ttftMs })
       return undefined
     }
-    const failure = (final?.error as { message?: string } | null | undefined)?.message ?? 'the stream ended without a final response'
-    return failed(call, started, err ?? new Error(failure), true, partialTokens(), ttftMs)
+    // A body that broke off, or ended without its final event, is the upstream's failure (502), not ours; the
+    // upstream's own failure message reached the client in its bytes and is not copied into the row.
+    const provider = call.target.providerName
+    const upstreamFailure = final ? unexpectedError(provider, new Error('the response failed')) : streamCutShort(provider)
+    const cause = err === undefined || (!(err instanceof ProviderError) && !call.signal.aborted) ? upstreamFailure : err
+    return failed(call, started, cause, true, partialTokens(), ttftMs)
   }
 
   const body = new ReadableStream<Uint8Array>({
