@@ -55,3 +55,31 @@ export const sseHeaders: Record<string, string> = {
   connection: 'keep-alive',
   'x-accel-buffering': 'no',
 }
+
+/**
+ * Encodes a dialect's events as SSE frames with `event:` lines (Anthropic Messages, OpenAI Responses): `frame`
+ * turns one event into its text, `errorFrame` the failure that ends a stream after output began. A client
+ * that goes away cancels the source, which aborts the upstream.
+ */
+export function namedEventStream<T>(source: AsyncIterable<T>, frame: (event: T) => string, errorFrame: (err: unknown) => string): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder()
+  const iterator = source[Symbol.asyncIterator]()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await iterator.next()
+        if (next.done) {
+          controller.close()
+          return
+        }
+        controller.enqueue(encoder.encode(frame(next.value)))
+      } catch (err) {
+        controller.enqueue(encoder.encode(errorFrame(err)))
+        controller.close()
+      }
+    },
+    async cancel() {
+      await iterator.return?.()
+    },
+  }, { highWaterMark: 0 })
+}

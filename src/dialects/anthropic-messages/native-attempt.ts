@@ -1,6 +1,6 @@
 import { ProviderError } from '../../../providers/index.js'
 import { costPicoUsd, zeroTokens, type TokenCounts } from '../../metering/cost.js'
-import type { AttemptReport } from '../../routing/attempt.js'
+import { record, type AttemptReport } from '../../routing/attempt.js'
 import { toProviderError } from '../../routing/provider-error.js'
 import type { Target } from '../../routing/resolve.js'
 import type { RouteRun } from '../../routing/run.js'
@@ -205,35 +205,10 @@ async function primedFrames(body: ReadableStream<Uint8Array>, provider: string, 
   }
 }
 
+/** The attempt's usage row (written by the same code as every other attempt's), and the router's bookkeeping. */
 function recordNative(run: RouteRun, report: AttemptReport, stream: boolean): void {
-  const { meta, route, deps } = run
-  deps.usage.record({
-    requestId: meta.requestId,
-    attempt: report.attempt,
-    createdAt: deps.clock.now(),
-    keyId: meta.principal.keyId,
-    team: meta.principal.key?.team ?? null,
-    provider: report.target.providerName,
-    model: report.target.model,
-    route: route.name,
-    strategy: route.strategy,
-    prompt: null,
-    promptVersion: null,
-    endpoint: 'chat',
-    surface: meta.surface ?? 'messages',
-    stream,
-    status: report.status,
-    outcome: report.outcome,
-    errorType: report.error?.code ?? null,
-    promptTokens: report.tokens.promptTokens,
-    completionTokens: report.tokens.completionTokens,
-    cachedTokens: report.tokens.cachedTokens,
-    cacheWriteTokens: report.tokens.cacheWriteTokens,
-    reasoningTokens: 0,
-    costPicoUsd: report.costPicoUsd,
-    latencyMs: report.latencyMs,
-    ttftMs: report.ttftMs,
-  })
+  const { deps, meta, route } = run
+  record({ deps, meta, route, attempt: report.attempt, signal: meta.signal }, report, stream)
   run.reports.push(report)
   if (report.error) deps.targets.recordFailure(report.target.model, report.error)
 }

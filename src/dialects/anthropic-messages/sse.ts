@@ -1,7 +1,6 @@
 import { toGatewayError } from '../../errors.js'
+import { namedEventStream } from '../../streaming/sse.js'
 import { anthropicErrorBody } from './errors.js'
-
-const encoder = new TextEncoder()
 
 /** One SSE frame with its `event:` line: Anthropic's SDKs dispatch on it, and throw on `event: error`. */
 export function eventFrame(type: string, data: unknown): string {
@@ -19,24 +18,5 @@ export function errorFrame(err: unknown): string {
  * source, which aborts the upstream.
  */
 export function messagesSseStream(source: AsyncIterable<{ type: string } | string>): ReadableStream<Uint8Array> {
-  const iterator = source[Symbol.asyncIterator]()
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await iterator.next()
-        if (next.done) {
-          controller.close()
-          return
-        }
-        const value = next.value
-        controller.enqueue(encoder.encode(typeof value === 'string' ? value : eventFrame(value.type, value)))
-      } catch (err) {
-        controller.enqueue(encoder.encode(errorFrame(err)))
-        controller.close()
-      }
-    },
-    async cancel() {
-      await iterator.return?.()
-    },
-  }, { highWaterMark: 0 })
+  return namedEventStream(source, (value) => (typeof value === 'string' ? value : eventFrame(value.type, value)), errorFrame)
 }
