@@ -212,10 +212,6 @@ function rollupColumns() {
     latencyMaxMs: integer('latency_max_ms').notNull().default(0),
     ...Object.fromEntries(ROLLUP_LATENCY_BOUNDS_MS.map((b) => [`latLe${b}`, integer(`lat_le_${b}`).notNull().default(0)])),
     cacheSavingsPicoUsd: integer('cache_savings_pico_usd').notNull().default(0),
-    /** Attempts that reported a time to first token, the slowest of them, and their cumulative histogram (same bounds). */
-    ttftAttempts: integer('ttft_attempts').notNull().default(0),
-    ttftMaxMs: integer('ttft_max_ms').notNull().default(0),
-    ...Object.fromEntries(ROLLUP_LATENCY_BOUNDS_MS.map((b) => [`ttftLe${b}`, integer(`ttft_le_${b}`).notNull().default(0)])),
   }
 }
 
@@ -229,4 +225,27 @@ export const usageRollupHourly = sqliteTable('usage_rollup_hourly', rollupColumn
 
 export const usageRollupDaily = sqliteTable('usage_rollup_daily', rollupColumns(), (t) => [
   uniqueIndex('usage_rollup_daily_group_idx').on(t.bucketStart, ...rollupGroup),
+])
+
+/**
+ * Time to first token per bucket and group, in tables of their own: D1 allows 100 columns a table and the
+ * usage rollups hold 96. Same groups, same buckets, same histogram bounds as the latency histogram.
+ */
+function ttftRollupColumns() {
+  const { bucketStart, keyId, team, provider, model, route, prompt } = rollupColumns()
+  return {
+    bucketStart, keyId, team, provider, model, route, prompt,
+    /** Attempts that reported a time to first token (streams), and the slowest of them. */
+    ttftAttempts: integer('ttft_attempts').notNull().default(0),
+    ttftMaxMs: integer('ttft_max_ms').notNull().default(0),
+    ...Object.fromEntries(ROLLUP_LATENCY_BOUNDS_MS.map((b) => [`ttftLe${b}`, integer(`ttft_le_${b}`).notNull().default(0)])),
+  }
+}
+
+export const usageTtftRollupHourly = sqliteTable('usage_ttft_rollup_hourly', ttftRollupColumns(), (t) => [
+  uniqueIndex('usage_ttft_rollup_hourly_group_idx').on(t.bucketStart, ...rollupGroup),
+])
+
+export const usageTtftRollupDaily = sqliteTable('usage_ttft_rollup_daily', ttftRollupColumns(), (t) => [
+  uniqueIndex('usage_ttft_rollup_daily_group_idx').on(t.bucketStart, ...rollupGroup),
 ])
