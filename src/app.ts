@@ -6,6 +6,7 @@ import { respondAsync } from './jobs/submit.js'
 import { accessLog } from './middleware/access-log.js'
 import { auth } from './middleware/auth.js'
 import { bodyLimit } from './middleware/body-limit.js'
+import { captureBodies } from './middleware/capture-bodies.js'
 import { notFound, onError } from './middleware/errors.js'
 import { requestId } from './middleware/request-id.js'
 import { accessRequestRoutes } from './routes/access-requests.js'
@@ -55,6 +56,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/admin/*', requireManager())
   // Prefer: respond-async on chat and prompt calls becomes a job before any route sees the request.
   app.use('*', respondAsync(deps))
+  // Off by default: then not even mounted, so the hot path does not pay for it.
+  if (deps.config.requestBodies.store) app.use('*', captureBodies(deps))
 
   app.route('/', healthRoutes(deps))
   app.route('/', healthTargetRoutes(deps))

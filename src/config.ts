@@ -94,6 +94,11 @@ export const fileConfigSchema = z.object({
   drop_unsupported_params: z.boolean().optional(),
   /** How long stored Responses (`store: true`) are kept for previous_response_id and GET, in days. */
   responses_retention_days: z.number().positive().default(30),
+  /** Keep calls' request and response bodies (redacted, size-capped) for the request log's detail view; off unless turned on. */
+  request_bodies: z.object({
+    store: z.boolean().default(false),
+    retention_days: z.number().positive().max(3650).default(7),
+  }).strict().default({ store: false, retention_days: 7 }),
 }).strict()
 export type FileConfig = z.infer<typeof fileConfigSchema>
 
@@ -121,6 +126,8 @@ export interface Config {
   /** Global default for dropping parameters a provider cannot honour (a provider's own setting wins). */
   dropUnsupportedParams: boolean
   providers: Record<string, ResolvedProvider>
+  /** Whether bodies are stored (MANIFOLD_STORE_BODIES over request_bodies.store) and for how many days. */
+  requestBodies: { store: boolean; retentionDays: number }
   file: FileConfig
 }
 
@@ -281,6 +288,10 @@ export function buildConfig(env: Env, file: FileConfig = parseFileConfig({}, 'de
     metricsToken: env.MANIFOLD_METRICS_TOKEN || undefined,
     dropUnsupportedParams,
     providers,
+    requestBodies: {
+      store: booleanFromEnv(env, 'MANIFOLD_STORE_BODIES') ?? file.request_bodies.store,
+      retentionDays: intFromEnv(env, 'MANIFOLD_BODY_RETENTION_DAYS', file.request_bodies.retention_days, 1, 3650),
+    },
     file,
   }
 }

@@ -17,6 +17,7 @@ import { buildConfig, ConfigError, parseFileConfig, type Config, type Env } from
 import { checkProviderReferences, noProviderWarning } from './config-checks.js'
 import type { AppDeps } from './deps.js'
 import { JobRunner } from './jobs/runner.js'
+import { startBodySweep } from './metering/request-bodies.js'
 import { consoleLogger, type Logger } from './log.js'
 import { createNodeFetch } from './node-fetch.js'
 import { nodeRuntimeSampler } from './observability/runtime-metrics.js'
@@ -281,6 +282,7 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
   const url = `http://${config.host}:${port}`
   log.info('manifold listening', { url, providers: [...deps.providers.keys()], db: resolve(config.dbPath) })
   jobs.start()
+  const stopBodySweep = startBodySweep(deps)
   preloadProviders(deps.providers, (provider, err) => log.error('provider SDK failed to load', { provider, error: err instanceof Error ? err.message : String(err) }))
 
   let stopping: Promise<void> | undefined
@@ -290,6 +292,7 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
       for (const socket of websocket.clients) socket.close(1001, 'server shutting down')
       // Unfinished jobs go back to the queue (and undelivered callbacks stay due) for the next start.
       const jobsStopped = jobs.stop(graceMs)
+      stopBodySweep()
       await drained
       await jobsStopped
       await deps.usage.close()

@@ -7,6 +7,7 @@ import { createApp } from './app.js'
 import { assembleDeps } from './assemble.js'
 import { buildConfig, parseFileConfig, type Env } from './config.js'
 import type { AppDeps } from './deps.js'
+import { sweepRequestBodies } from './metering/request-bodies.js'
 import { CloudflareJobQueue, consumeJobMessages, sweepJobs, type JobMessage } from './jobs/cloudflare-queue.js'
 import { consoleLogger } from './log.js'
 import { observabilitySettings } from './observability/settings.js'
@@ -145,6 +146,7 @@ export function createWorker(options: WorkerOptions = {}) {
     async scheduled(_controller: unknown, env: WorkerBindings, ctx: ExecutionContext): Promise<void> {
       const built = await instanceFor(env)
       await sweepJobs(built.deps, (req, callEnv) => built.app.fetch(req, { ...env, ...callEnv }, ctx))
+      await sweepRequestBodies(built.deps.store.db, built.deps.clock.now(), built.deps.config.requestBodies.retentionDays)
       ctx.waitUntil(built.afterCall())
     },
   }

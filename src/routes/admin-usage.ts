@@ -1,12 +1,13 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import type { AppDeps } from '../deps.js'
-import { invalidRequest } from '../errors.js'
-import { requestLog } from '../metering/request-log.js'
+import { GatewayError, invalidRequest } from '../errors.js'
+import { bodiesOf } from '../metering/request-bodies.js'
+import { requestAttempts, requestDetail, requestLog } from '../metering/request-log.js'
 import { parseInstant } from '../metering/time-range.js'
 import { reportDimensions, usageReport, type ReportDimension } from '../metering/usage-report.js'
 import { jsonContentType, plainDecimalJson } from '../metering/plain-decimal-json.js'
-import { managementScope, teamFilter } from '../security/management-scope.js'
+import { inScope, managementScope, teamFilter } from '../security/management-scope.js'
 
 const DEFAULT_SPAN_MS = 30 * 86_400_000
 
@@ -79,6 +80,17 @@ export function adminUsageRoutes(deps: AppDeps): Hono<AppEnv> {
       to: instantParam('to', c.req.query('to'), now),
     })
     return c.body(plainDecimalJson(page), 200, jsonContentType)
+  })
+
+  app.get('/admin/requests/:request_id', async (c) => {
+    const id = c.req.param('request_id')
+    const rows = await requestAttempts(deps.store.db, id)
+    // Another team's call is answered as if it did not exist.
+    if (rows.length === 0 || !inScope(managementScope(c.get('principal')), rows[0]!.team)) {
+      throw new GatewayError(404, `No request with id ${id} in the request log.`, { type: 'invalid_request_error', code: 'request_not_found' })
+    }
+    const bodies = await bodiesOf(deps.store.db, id, deps.clock.now(), deps.config.requestBodies.retentionDays)
+    return c.body(plainDecimalJson({ ...requestDetail(rows), bodies }), 200, jsonContentType)
   })
 
   return app

@@ -21,6 +21,7 @@ const routeCalls = (h: HardeningGateway): Record<string, RouteCall> => ({
   'DELETE /admin/keys/:id': { path: '/admin/keys/key_does_not_exist' },
   'GET /admin/usage': { path: '/admin/usage' },
   'GET /admin/requests': { path: '/admin/requests' },
+  'GET /admin/requests/:request_id': { path: '/admin/requests/req_does_not_exist' },
   'GET /admin/prices': { path: '/admin/prices' },
   'GET /metrics': { path: '/metrics' },
   'GET /v1/prompts': { path: '/v1/prompts' },
@@ -54,7 +55,7 @@ const ADMIN_ONLY = (route: string) => route.includes(' /admin/') || route === 'G
 /** The admin routes a team admin key may call, limited to its team (issue 15). */
 const TEAM_ADMIN_ROUTES = new Set([
   'POST /admin/keys', 'GET /admin/keys', 'GET /admin/keys/:id', 'PATCH /admin/keys/:id', 'POST /admin/keys/:id/rotate',
-  'DELETE /admin/keys/:id', 'GET /admin/usage', 'GET /admin/requests', 'GET /admin/access-requests',
+  'DELETE /admin/keys/:id', 'GET /admin/usage', 'GET /admin/requests', 'GET /admin/requests/:request_id', 'GET /admin/access-requests',
   'POST /admin/access-requests/:id/approve', 'POST /admin/access-requests/:id/refuse',
 ])
 /** What a team admin gets where it differs from the admin key: the matrix's normal key is in no team, so it is not found. */
@@ -68,7 +69,7 @@ const ALLOWED_STATUS: Record<string, number> = {
   'POST /admin/keys': 201, 'POST /admin/keys/:id/rotate': 404, 'DELETE /admin/keys/:id': 404,
   'GET /v1/jobs/:id': 404, 'DELETE /v1/jobs/:id': 404, 'GET /v1/ws': 426,
   'GET /v1/responses/:id': 404, 'GET /v1/responses/:id/input_items': 404, 'DELETE /v1/responses/:id': 404,
-  'POST /admin/access-requests/:id/approve': 404, 'POST /admin/access-requests/:id/refuse': 404,
+  'POST /admin/access-requests/:id/approve': 404, 'POST /admin/access-requests/:id/refuse': 404, 'GET /admin/requests/:request_id': 404,
 }
 
 function expectedStatus(route: string, kind: KeyKind): number {
