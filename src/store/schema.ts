@@ -182,3 +182,16 @@ export const usageRollupHourly = sqliteTable('usage_rollup_hourly', rollupColumn
 export const usageRollupDaily = sqliteTable('usage_rollup_daily', rollupColumns(), (t) => [
   uniqueIndex('usage_rollup_daily_group_idx').on(t.bucketStart, ...rollupGroup),
 ])
+
+/**
+ * Dashboard sessions (src/ui/session-store.ts): the cookie carries a random id, the table only its SHA-256.
+ * `key_id` is null for the admin key; every request re-checks that the key is neither revoked nor expired.
+ */
+export const uiSessions = sqliteTable('ui_sessions', {
+  idHash: text('id_hash').primaryKey(),
+  keyId: text('key_id'),
+  /** The token every dashboard form carries in its hidden `_csrf` field. */
+  csrfToken: text('csrf_token').notNull(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+}, (t) => [index('ui_sessions_expires_idx').on(t.expiresAt)])
