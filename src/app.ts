@@ -4,10 +4,11 @@ import type { AppDeps } from './deps.js'
 import { GatewayError } from './errors.js'
 import { respondAsync } from './jobs/submit.js'
 import { accessLog } from './middleware/access-log.js'
-import { auth, requireAdmin } from './middleware/auth.js'
+import { auth } from './middleware/auth.js'
 import { bodyLimit } from './middleware/body-limit.js'
 import { notFound, onError } from './middleware/errors.js'
 import { requestId } from './middleware/request-id.js'
+import { accessRequestRoutes } from './routes/access-requests.js'
 import { adminKeyRoutes } from './routes/admin-keys.js'
 import { adminPriceRoutes } from './routes/admin-prices.js'
 import { adminUsageRoutes } from './routes/admin-usage.js'
@@ -22,6 +23,7 @@ import { jobRoutes } from './routes/jobs.js'
 import { modelRoutes } from './routes/models.js'
 import { isPublicDocsAsset, openapiRoutes } from './routes/openapi.js'
 import { promptRoutes } from './routes/prompts.js'
+import { requireManager } from './security/management-scope.js'
 import { webSocketProtocolToken, wsRoutes } from './routes/ws.js'
 import { isUiPath, uiRoutes } from './ui/routes.js'
 
@@ -52,7 +54,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     },
   }))
   app.use('*', auth({ deps, isPublic, extractToken: webSocketProtocolToken }))
-  app.use('/admin/*', requireAdmin())
+  app.use('/admin/*', requireManager())
   // Prefer: respond-async on chat and prompt calls becomes a job before any route sees the request.
   app.use('*', respondAsync(deps))
 
@@ -70,6 +72,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', adminPriceRoutes(deps))
   app.route('/', metricsRoutes(deps))
   app.route('/', promptRoutes(deps))
+  app.route('/', accessRequestRoutes(deps))
   app.route('/', openapiRoutes(deps))
   app.route('/', jobRoutes(deps))
   // WebSocket calls replay through this same app, so they pass the same middleware as HTTP calls.

@@ -8,6 +8,8 @@ export interface RequestLogQuery {
   /** From the previous page's `next_cursor`. */
   cursor?: string
   keyId?: string
+  team?: string
+  route?: string
   model?: string
   /** An outcome (success, error, aborted) or an HTTP status such as 429. */
   status?: string
@@ -79,6 +81,8 @@ function toEntry(row: UsageSelect): RequestLogEntry {
 export function requestLogStatement(db: Db, query: RequestLogQuery) {
   const conditions: SQL[] = []
   if (query.keyId !== undefined) conditions.push(eq(usage.keyId, query.keyId))
+  if (query.team !== undefined) conditions.push(eq(usage.team, query.team))
+  if (query.route !== undefined) conditions.push(eq(usage.route, query.route))
   if (query.model !== undefined) conditions.push(eq(usage.model, query.model))
   if (query.status !== undefined) {
     conditions.push(/^\d{3}$/.test(query.status) ? eq(usage.status, Number(query.status)) : eq(usage.outcome, query.status))

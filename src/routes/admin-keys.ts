@@ -8,9 +8,11 @@ import { picoToUsdText } from '../metering/usd.js'
 import { readJsonBody } from '../openai/read-json.js'
 import { firstProblem, keyCreateSchema, keyUpdateSchema, toKeyFields } from '../security/key-input.js'
 import {
-  createKey, getKey, listKeys, revokeKey, rotateKey, toPublicKey, updateKeyFields, type KeyChangeRefusal, type KeyFields,
+  createKey, getKey, listKeys, publishKeyChange, revokeKey, rotateKey, toPublicKey, updateKeyFields, type KeyChangeRefusal, type KeyFields,
 } from '../security/key-service.js'
+import { adminRequired, inScope, managementScope, teamFilter, type ManagementScope } from '../security/management-scope.js'
 import type { ApiKeyRow } from '../store/keys-repo.js'
+import type { KeyRole } from '../store/schema.js'
 import { jsonContentType, plainDecimalJson } from '../metering/plain-decimal-json.js'
 
 function keyNotFound(id: string): GatewayError {
@@ -53,56 +55,93 @@ async function spendOf(deps: AppDeps, row: ApiKeyRow) {
   }
 }
 
+/** A key of another team is answered as if it did not exist, so a team admin learns nothing of other teams. */
+async function keyInScope(deps: AppDeps, scope: ManagementScope, id: string): Promise<ApiKeyRow> {
+  const row = await getKey(deps.store.db, id)
+  if (!row || !inScope(scope, row.team)) throw keyNotFound(id)
+  return row
+}
+
+const onlyAdminMay = (what: string) => adminRequired(`Only the admin key may ${what}.`)
+
 /**
- * /admin/keys: issue, list, show, update, rotate and revoke virtual keys. Mounted behind requireAdmin:
- * only the admin key reaches it, so a client key can never create or widen a key (its own or another's).
+ * What a team admin may not do: give a key another team or the team admin role, or change a team admin key
+ * (its own included). Its keys are always `member`s of its team.
+ */
+function assertTeamAdminChange(scope: ManagementScope, fields: Partial<KeyFields>, existing?: ApiKeyRow): void {
+  if (scope.team === null) return
+  if (existing?.role === 'team_admin') throw onlyAdminMay('change a team admin key')
+  if (fields.role !== undefined && fields.role !== 'member') throw onlyAdminMay('create or change a team admin key')
+  if (fields.team !== undefined && fields.team !== scope.team) throw onlyAdminMay('move a key to another team')
+}
+
+/** A team admin key needs a team: it is the team it manages. */
+function assertTeamOfTeamAdmin(role: KeyRole, team: string | null): void {
+  if (role === 'team_admin' && team === null) {
+    throw invalidRequest(`Invalid value for 'team': a key with the role team_admin needs a team.`, 'team', 'invalid_key_field')
+  }
+}
+
+/**
+ * /admin/keys: issue, list, show, update, rotate and revoke virtual keys. The admin key manages every key;
+ * a team admin key only its own team's member keys (src/security/management-scope.ts).
  */
 export function adminKeyRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
 
   app.post('/admin/keys', async (c) => {
+    const scope = managementScope(c.get('principal'))
     const fields = toKeyFields(parseOrThrow(keyCreateSchema, await readJsonBody(c)))
+    assertTeamAdminChange(scope, fields)
     assertFutureExpiry(fields, deps.clock.now())
-    const { row, secret } = await createKey(deps, { ...fields, name: fields.name! })
+    const team = scope.team ?? fields.team ?? null
+    assertTeamOfTeamAdmin(fields.role ?? 'member', team)
+    const { row, secret } = await createKey(deps, { ...fields, team, name: fields.name! })
     return c.json({ ...toPublicKey(row), key: secret }, 201)
   })
 
   app.get('/admin/keys', async (c) => {
+    const team = teamFilter(managementScope(c.get('principal')), c.req.query('team') || undefined)
     const rows = await listKeys(deps.store.db)
-    return c.json({ object: 'list', data: rows.map(toPublicKey) })
+    return c.json({ object: 'list', data: rows.filter((row) => team === undefined || row.team === team).map(toPublicKey) })
   })
 
   app.get('/admin/keys/:id', async (c) => {
-    const row = await getKey(deps.store.db, c.req.param('id'))
-    if (!row) throw keyNotFound(c.req.param('id'))
+    const row = await keyInScope(deps, managementScope(c.get('principal')), c.req.param('id'))
     return c.body(plainDecimalJson({ ...toPublicKey(row), spend: await spendOf(deps, row) }), 200, jsonContentType)
   })
 
   app.patch('/admin/keys/:id', async (c) => {
     const id = c.req.param('id')
+    const scope = managementScope(c.get('principal'))
+    const existing = await keyInScope(deps, scope, id)
     const fields = toKeyFields(parseOrThrow(keyUpdateSchema, await readJsonBody(c)))
+    assertTeamAdminChange(scope, fields, existing)
     assertFutureExpiry(fields, deps.clock.now())
+    assertTeamOfTeamAdmin(fields.role ?? existing.role, fields.team === undefined ? existing.team : fields.team)
     const changed = await updateKeyFields(deps, id, fields)
     if (!changed.ok) throw refused(id, changed.refusal)
-    deps.keyCache.invalidateKey(id)
-    await deps.admission.keyChanged?.(changed.value)
+    await publishKeyChange(deps, changed.value)
     return c.json(toPublicKey(changed.value))
   })
 
   app.post('/admin/keys/:id/rotate', async (c) => {
     const id = c.req.param('id')
+    const scope = managementScope(c.get('principal'))
+    assertTeamAdminChange(scope, {}, await keyInScope(deps, scope, id))
     const rotated = await rotateKey(deps, id)
     if (!rotated.ok) throw refused(id, rotated.refusal)
-    deps.keyCache.invalidateKey(id)
-    await deps.admission.keyChanged?.(rotated.value.row)
+    await publishKeyChange(deps, rotated.value.row)
     return c.json({ ...toPublicKey(rotated.value.row), key: rotated.value.secret })
   })
 
   app.delete('/admin/keys/:id', async (c) => {
-    const row = await revokeKey(deps, c.req.param('id'))
-    if (!row) throw keyNotFound(c.req.param('id'))
-    deps.keyCache.invalidateKey(row.id)
-    await deps.admission.keyChanged?.(row)
+    const id = c.req.param('id')
+    const scope = managementScope(c.get('principal'))
+    assertTeamAdminChange(scope, {}, await keyInScope(deps, scope, id))
+    const row = await revokeKey(deps, id)
+    if (!row) throw keyNotFound(id)
+    await publishKeyChange(deps, row)
     return c.json(toPublicKey(row))
   })
 

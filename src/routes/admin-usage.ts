@@ -6,6 +6,7 @@ import { requestLog } from '../metering/request-log.js'
 import { parseInstant } from '../metering/time-range.js'
 import { reportDimensions, usageReport, type ReportDimension } from '../metering/usage-report.js'
 import { jsonContentType, plainDecimalJson } from '../metering/plain-decimal-json.js'
+import { managementScope, teamFilter } from '../security/management-scope.js'
 
 const DEFAULT_SPAN_MS = 30 * 86_400_000
 
@@ -36,7 +37,7 @@ function limitParam(raw: string | undefined): number {
 
 const optional = (raw: string | undefined) => (raw === undefined || raw === '' ? undefined : raw)
 
-/** GET /admin/usage (grouped totals) and GET /admin/requests (the per-attempt log), admin key only. */
+/** GET /admin/usage (grouped totals) and GET /admin/requests (the per-attempt log): every team for the admin key, its own for a team admin. */
 export function adminUsageRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
 
@@ -48,7 +49,8 @@ export function adminUsageRoutes(deps: AppDeps): Hono<AppEnv> {
     const groupBy = groupByParam(c.req.query('group_by'))
     const report = await usageReport(deps.store.db, {
       from, to, groupBy,
-      keyId: optional(c.req.query('key')), team: optional(c.req.query('team')), model: optional(c.req.query('model')),
+      keyId: optional(c.req.query('key')), model: optional(c.req.query('model')),
+      team: teamFilter(managementScope(c.get('principal')), optional(c.req.query('team'))),
     })
     return c.body(plainDecimalJson({
       object: 'usage_report',
@@ -69,6 +71,8 @@ export function adminUsageRoutes(deps: AppDeps): Hono<AppEnv> {
       limit: limitParam(c.req.query('limit')),
       cursor,
       keyId: optional(c.req.query('key')),
+      team: teamFilter(managementScope(c.get('principal')), optional(c.req.query('team'))),
+      route: optional(c.req.query('route')),
       model: optional(c.req.query('model')),
       status: optional(c.req.query('status')),
       from: instantParam('from', c.req.query('from'), now),

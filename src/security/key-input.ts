@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { budgetPeriods } from '../metering/budget-period.js'
 import { usdToPico } from '../metering/usd.js'
-import { routeHeaderPolicies } from '../store/schema.js'
+import { keyRoles, routeHeaderPolicies } from '../store/schema.js'
 import type { KeyFields } from './key-service.js'
 
 /**
@@ -14,6 +14,7 @@ const positiveLimit = z.number().int().positive().max(1_000_000_000)
 export const keyCreateSchema = z.object({
   name: z.string().min(1).max(200),
   team: z.string().min(1).max(200).nullable().optional(),
+  role: z.enum(keyRoles).optional(),
   models: globList.nullable().optional(),
   prompts: globList.nullable().optional(),
   budget_usd: z.number().nonnegative().max(1_000_000).nullable().optional(),
@@ -49,7 +50,7 @@ export function firstProblem(error: z.ZodError): KeyInputProblem {
   const issue = error.issues[0]!
   if (issue.code === 'unrecognized_keys') {
     const field = issue.keys[0] ?? 'body'
-    return { field, message: `Unknown field '${field}': a key has only name, team, models, prompts, budget_usd, budget_period, rpm, tpm, max_parallel, route_header, expires_at, metadata and webhook_secret.` }
+    return { field, message: `Unknown field '${field}': a key has only name, team, role, models, prompts, budget_usd, budget_period, rpm, tpm, max_parallel, route_header, expires_at, metadata and webhook_secret.` }
   }
   const field = pathText(issue.path) || 'body'
   return { field, message: `Invalid value for '${field}': ${issue.message}` }
@@ -60,6 +61,7 @@ export function toKeyFields(input: KeyUpdateInput): Partial<KeyFields> {
   const fields: Partial<KeyFields> = {}
   if (input.name !== undefined) fields.name = input.name
   if (input.team !== undefined) fields.team = input.team
+  if (input.role !== undefined) fields.role = input.role
   if (input.models !== undefined) fields.models = input.models
   if (input.prompts !== undefined) fields.prompts = input.prompts
   if (input.budget_usd !== undefined) fields.budgetPicoUsd = input.budget_usd === null ? null : usdToPico(input.budget_usd)

@@ -1,8 +1,11 @@
 import type { Clock } from '../clock.js'
+import type { Admission } from '../routing/admission.js'
 import { getKey, insertKey, listKeys, updateKey, type ApiKeyRow } from '../store/keys-repo.js'
-import type { RouteHeaderPolicy } from '../store/schema.js'
+import type { KeyRole, RouteHeaderPolicy } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 import { picoToUsdText } from '../metering/usd.js'
+import { matchesAny } from './glob.js'
+import type { KeyCache } from './key-cache.js'
 import { displayPrefix, generateId, generateSecretKey, hashKey } from './keys.js'
 
 /** A key as the admin API shows it: everything but the hash. */
@@ -11,6 +14,7 @@ export interface PublicKey {
   object: 'api_key'
   name: string
   team: string | null
+  role: KeyRole
   prefix: string
   models: string[] | null
   prompts: string[] | null
@@ -37,6 +41,7 @@ export function toPublicKey(row: ApiKeyRow): PublicKey {
     object: 'api_key',
     name: row.name,
     team: row.team,
+    role: row.role,
     prefix: row.keyPrefix,
     models: row.models ?? null,
     prompts: row.prompts ?? null,
@@ -58,6 +63,7 @@ export function toPublicKey(row: ApiKeyRow): PublicKey {
 export interface KeyFields {
   name: string
   team?: string | null
+  role?: KeyRole
   models?: string[] | null
   prompts?: string[] | null
   budgetPicoUsd?: number | null
@@ -81,6 +87,7 @@ export async function createKey(deps: StoreAndClock, fields: KeyFields): Promise
     id: generateId('key'),
     name: fields.name,
     team: fields.team ?? null,
+    role: fields.role ?? 'member',
     keyHash: await hashKey(secret),
     keyPrefix: displayPrefix(secret),
     models: fields.models ?? null,
@@ -141,6 +148,29 @@ export async function rotateKey(deps: StoreAndClock, id: string): Promise<KeyCha
   const secret = generateSecretKey()
   const row = await updateKey(deps.store.db, id, { keyHash: await hashKey(secret), keyPrefix: displayPrefix(secret), updatedAt: deps.clock.now() })
   return row ? { ok: true, value: { row, secret } } : { ok: false, refusal: 'not_found' }
+}
+
+/** What must hear of a changed key at once: this isolate's key cache and the admission (on Workers, the key's Durable Object). */
+export interface KeyChangeListeners { keyCache: KeyCache; admission: Pick<Admission, 'keyChanged'> }
+
+/** Tells the key cache and the admission that a key changed, so the next call with it sees the change. */
+export async function publishKeyChange(deps: KeyChangeListeners, row: ApiKeyRow): Promise<void> {
+  deps.keyCache.invalidateKey(row.id)
+  await deps.admission.keyChanged?.(row)
+}
+
+/**
+ * Allows a live key a prompt API: its name is appended to the key's `prompts` (unless they already allow it)
+ * and the change is published, so the key can call the prompt at once.
+ */
+export async function grantPrompt(deps: StoreAndClock & KeyChangeListeners, id: string, prompt: string): Promise<KeyChange<ApiKeyRow>> {
+  const found = await liveKey(deps, id)
+  if (!found.ok) return found
+  const current = found.value.prompts
+  if (current === null || matchesAny(current, prompt)) return found
+  const changed = await updateKeyFields(deps, id, { prompts: [...current, prompt] })
+  if (changed.ok) await publishKeyChange(deps, changed.value)
+  return changed
 }
 
 export { getKey, listKeys }

@@ -10,10 +10,15 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 export const routeHeaderPolicies = ['allow', 'deny', 'in_scope'] as const
 export type RouteHeaderPolicy = (typeof routeHeaderPolicies)[number]
 
+/** A `team_admin` key also manages its own team's keys, usage, request log and access requests. */
+export const keyRoles = ['member', 'team_admin'] as const
+export type KeyRole = (typeof keyRoles)[number]
+
 export const apiKeys = sqliteTable('api_keys', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   team: text('team'),
+  role: text('role').$type<KeyRole>().notNull().default('member'),
   keyHash: text('key_hash').notNull(),
   /** A short, non-secret display form such as `mk-3fA9…`. */
   keyPrefix: text('key_prefix').notNull(),
@@ -77,6 +82,8 @@ export const usage = sqliteTable('usage', {
   costPicoUsd: integer('cost_pico_usd'),
   latencyMs: integer('latency_ms').notNull(),
   ttftMs: integer('ttft_ms'),
+  /** What the cached input tokens would have cost at the uncached input price, minus what they cost (0 without a price). */
+  cacheSavingsPicoUsd: integer('cache_savings_pico_usd').notNull().default(0),
 }, (t) => [
   index('usage_created_idx').on(t.createdAt),
   index('usage_key_created_idx').on(t.keyId, t.createdAt),
@@ -131,6 +138,42 @@ export const responses = sqliteTable('responses', {
   items: text('items', { mode: 'json' }).$type<Array<Record<string, unknown>>>().notNull(),
 }, (t) => [index('responses_expires_idx').on(t.expiresAt)])
 
+/** A key holder's request to be allowed a prompt API; approving it adds the prompt to the key's `prompts`. */
+export const accessRequestStatuses = ['pending', 'approved', 'refused'] as const
+export type AccessRequestStatus = (typeof accessRequestStatuses)[number]
+
+export const accessRequests = sqliteTable('access_requests', {
+  /** `ar_…` */
+  id: text('id').primaryKey(),
+  keyId: text('key_id').notNull(),
+  /** The key's team when it asked: team admins decide their own team's requests. */
+  team: text('team'),
+  prompt: text('prompt').notNull(),
+  reason: text('reason'),
+  status: text('status').$type<AccessRequestStatus>().notNull(),
+  createdAt: integer('created_at').notNull(),
+  decidedAt: integer('decided_at'),
+  /** The deciding key's id, or `admin`. */
+  decidedBy: text('decided_by'),
+  note: text('note'),
+}, (t) => [
+  index('access_requests_key_idx').on(t.keyId, t.prompt, t.status),
+  index('access_requests_status_idx').on(t.status, t.createdAt),
+])
+
+/**
+ * Request and response bodies of calls, kept only when the deployment turns it on (`request_bodies.store`),
+ * redacted and size-capped, deleted after the retention period.
+ */
+export const requestBodies = sqliteTable('request_bodies', {
+  requestId: text('request_id').primaryKey(),
+  keyId: text('key_id'),
+  team: text('team'),
+  createdAt: integer('created_at').notNull(),
+  request: text('request', { mode: 'json' }).$type<unknown>(),
+  response: text('response', { mode: 'json' }).$type<unknown>(),
+}, (t) => [index('request_bodies_created_idx').on(t.createdAt)])
+
 // ── Usage rollups (issue 5, reports on a million rows) ─────────────────────────────────────────────────────
 // Exact integer sums of `usage` per UTC hour (and per UTC day) and per report dimension, kept in the same
 // transaction/batch that writes the usage rows (src/metering/usage-rollup.ts). The setting
@@ -168,6 +211,7 @@ function rollupColumns() {
     unknownCostAttempts: integer('unknown_cost_attempts').notNull().default(0),
     latencyMaxMs: integer('latency_max_ms').notNull().default(0),
     ...Object.fromEntries(ROLLUP_LATENCY_BOUNDS_MS.map((b) => [`latLe${b}`, integer(`lat_le_${b}`).notNull().default(0)])),
+    cacheSavingsPicoUsd: integer('cache_savings_pico_usd').notNull().default(0),
   }
 }
 
@@ -181,6 +225,29 @@ export const usageRollupHourly = sqliteTable('usage_rollup_hourly', rollupColumn
 
 export const usageRollupDaily = sqliteTable('usage_rollup_daily', rollupColumns(), (t) => [
   uniqueIndex('usage_rollup_daily_group_idx').on(t.bucketStart, ...rollupGroup),
+])
+
+/**
+ * Time to first token per bucket and group, in tables of their own: D1 allows 100 columns a table and the
+ * usage rollups hold 96. Same groups, same buckets, same histogram bounds as the latency histogram.
+ */
+function ttftRollupColumns() {
+  const { bucketStart, keyId, team, provider, model, route, prompt } = rollupColumns()
+  return {
+    bucketStart, keyId, team, provider, model, route, prompt,
+    /** Attempts that reported a time to first token (streams), and the slowest of them. */
+    ttftAttempts: integer('ttft_attempts').notNull().default(0),
+    ttftMaxMs: integer('ttft_max_ms').notNull().default(0),
+    ...Object.fromEntries(ROLLUP_LATENCY_BOUNDS_MS.map((b) => [`ttftLe${b}`, integer(`ttft_le_${b}`).notNull().default(0)])),
+  }
+}
+
+export const usageTtftRollupHourly = sqliteTable('usage_ttft_rollup_hourly', ttftRollupColumns(), (t) => [
+  uniqueIndex('usage_ttft_rollup_hourly_group_idx').on(t.bucketStart, ...rollupGroup),
+])
+
+export const usageTtftRollupDaily = sqliteTable('usage_ttft_rollup_daily', ttftRollupColumns(), (t) => [
+  uniqueIndex('usage_ttft_rollup_daily_group_idx').on(t.bucketStart, ...rollupGroup),
 ])
 
 /**

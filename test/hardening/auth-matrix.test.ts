@@ -47,6 +47,11 @@ const routeCalls = (h: HardeningGateway): Record<string, RouteCall> => ({
   'POST /ui/sign-in': { path: '/ui/sign-in' },
   'POST /ui/sign-out': { path: '/ui/sign-out' },
   'GET /ui': { path: '/ui' },
+  'POST /v1/prompts/:name/access-requests': { path: '/v1/prompts/sentiment/access-requests', body: { reason: 'matrix' } },
+  'GET /v1/access-requests': { path: '/v1/access-requests' },
+  'GET /admin/access-requests': { path: '/admin/access-requests' },
+  'POST /admin/access-requests/:id/approve': { path: '/admin/access-requests/ar_does_not_exist/approve' },
+  'POST /admin/access-requests/:id/refuse': { path: '/admin/access-requests/ar_does_not_exist/refuse' },
 })
 
 /**
@@ -59,6 +64,16 @@ const UI_STATUS: Record<string, number> = {
 
 const PUBLIC = new Set(['GET /', 'GET /health', 'GET /docs', 'GET /docs/api-reference.js'])
 const ADMIN_ONLY = (route: string) => route.includes(' /admin/') || route === 'GET /health/targets'
+/** The admin routes a team admin key may call, limited to its team (issue 15). */
+const TEAM_ADMIN_ROUTES = new Set([
+  'POST /admin/keys', 'GET /admin/keys', 'GET /admin/keys/:id', 'PATCH /admin/keys/:id', 'POST /admin/keys/:id/rotate',
+  'DELETE /admin/keys/:id', 'GET /admin/usage', 'GET /admin/requests', 'GET /admin/access-requests',
+  'POST /admin/access-requests/:id/approve', 'POST /admin/access-requests/:id/refuse',
+])
+/** What a team admin gets where it differs from the admin key: the matrix's normal key is in no team, so it is not found. */
+const TEAM_ADMIN_STATUS: Record<string, number> = { 'GET /admin/keys/:id': 404, 'PATCH /admin/keys/:id': 404 }
+/** Asking for access to a prompt a key may already call is a conflict; the admin key may call everything. */
+const ACCESS_REQUEST_STATUS: Partial<Record<KeyKind, number>> = { normal: 409, 'team-admin': 409, 'scoped-elsewhere': 201, admin: 400 }
 /** Routes that name a model or a prompt: a key scoped to other models and prompts is refused there. */
 const SCOPED = new Set(['POST /v1/chat/completions', 'POST /v1/embeddings', 'POST /v1/messages', 'POST /v1/messages/count_tokens', 'POST /v1/responses', 'GET /v1/prompts/:name', 'POST /v1/prompts/:name', 'POST /v1/prompts/:name/versions/:version'])
 /** What an allowed caller gets: 200 unless the route creates (201), names what does not exist (404) or needs an upgrade (426). */
@@ -66,6 +81,7 @@ const ALLOWED_STATUS: Record<string, number> = {
   'POST /admin/keys': 201, 'POST /admin/keys/:id/rotate': 404, 'DELETE /admin/keys/:id': 404,
   'GET /v1/jobs/:id': 404, 'DELETE /v1/jobs/:id': 404, 'GET /v1/ws': 426,
   'GET /v1/responses/:id': 404, 'GET /v1/responses/:id/input_items': 404, 'DELETE /v1/responses/:id': 404,
+  'POST /admin/access-requests/:id/approve': 404, 'POST /admin/access-requests/:id/refuse': 404,
 }
 
 function expectedStatus(route: string, kind: KeyKind): number {
@@ -76,7 +92,9 @@ function expectedStatus(route: string, kind: KeyKind): number {
   // /metrics checks its own credential (the admin key or the metrics token): any other credential is refused.
   if (route === 'GET /metrics') return kind === 'admin' ? allowed : 403
   if (kind === 'bad' || kind === 'revoked') return 401
+  if (route === 'POST /v1/prompts/:name/access-requests') return ACCESS_REQUEST_STATUS[kind]!
   if (kind === 'admin') return allowed
+  if (kind === 'team-admin' && TEAM_ADMIN_ROUTES.has(route)) return TEAM_ADMIN_STATUS[route] ?? allowed
   if (ADMIN_ONLY(route)) return 403
   return kind === 'scoped-elsewhere' && SCOPED.has(route) ? 403 : allowed
 }

@@ -29,7 +29,7 @@ describe('keys in full: POST/GET/PATCH/rotate/DELETE /admin/keys', () => {
     expect(key).toMatch(/^mk-/)
     expect(prefix).toBe(`${(key as string).slice(0, 7)}…`)
     expect(rest).toEqual({
-      object: 'api_key', name: 'billing service', team: 'payments', models: ['openai/*'], prompts: ['summarize'],
+      object: 'api_key', name: 'billing service', team: 'payments', role: 'member', models: ['openai/*'], prompts: ['summarize'],
       budget_usd: 25.5, budget_period: 'weekly', rpm: 60, tpm: 100000, max_parallel: 4, route_header: 'deny', expires_at: '2027-01-01T00:00:00.000Z',
       metadata: { owner: 'ana', ticket: 42 }, has_webhook_secret: true,
       created_at: '2026-07-24T12:00:00.000Z', updated_at: '2026-07-24T12:00:00.000Z', revoked_at: null,

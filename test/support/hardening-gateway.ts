@@ -21,8 +21,11 @@ export const HARDENING_SECRETS = {
 export const BODY_LIMIT = 65_536
 
 /** The kinds of credential a request can carry, for the auth matrix. */
-export type KeyKind = 'none' | 'bad' | 'revoked' | 'normal' | 'scoped-elsewhere' | 'admin'
-export const KEY_KINDS: readonly KeyKind[] = ['none', 'bad', 'revoked', 'normal', 'scoped-elsewhere', 'admin']
+export type KeyKind = 'none' | 'bad' | 'revoked' | 'normal' | 'scoped-elsewhere' | 'team-admin' | 'admin'
+export const KEY_KINDS: readonly KeyKind[] = ['none', 'bad', 'revoked', 'normal', 'scoped-elsewhere', 'team-admin', 'admin']
+
+/** The team of the hardening gateway's team admin key; the normal key belongs to no team. */
+export const TEAM_ADMIN_TEAM = 'matrix-team'
 
 export interface HardeningGateway {
   gw: TestGateway
@@ -81,13 +84,14 @@ export async function startHardeningGateway(options: { listen?: boolean } = {}):
   const normal = await gw.createKey({ name: 'normal' })
   const scoped = await gw.createKey({ name: 'scoped-elsewhere', models: ['anthropic/*'], prompts: ['no-such-prompt'] })
   const revoked = await gw.createKey({ name: 'revoked' })
+  const teamAdmin = await gw.createKey({ name: 'team-admin', team: TEAM_ADMIN_TEAM, role: 'team_admin' })
   const rows = (await (await gw.request('/admin/keys')).json()) as { data: Array<{ id: string; name: string }> }
   const idOf = (name: string) => rows.data.find((row) => row.name === name)!.id
   await revokeKey(gw.deps, idOf('revoked'))
   return {
     gw,
     upstream,
-    keys: { none: null, bad: 'mk-this-key-was-never-issued-0123456789abcdef', revoked, normal, 'scoped-elsewhere': scoped, admin: gw.adminKey },
+    keys: { none: null, bad: 'mk-this-key-was-never-issued-0123456789abcdef', revoked, normal, 'scoped-elsewhere': scoped, 'team-admin': teamAdmin, admin: gw.adminKey },
     normalKeyId: idOf('normal'),
     logLines,
     async close() {

@@ -8,7 +8,7 @@ import type { AcquireResult } from '../../src/workers/key-limiter-protocol.js'
 const namespace = (env as unknown as { KEY_LIMITER: DurableObjectNamespace<KeyLimiterObject & Rpc.DurableObjectBranded> }).KEY_LIMITER
 
 const key: ApiKeyRow = {
-  id: 'key_eviction', name: 'eviction', team: null, keyHash: 'hash-1', keyPrefix: 'mk-…', models: null, prompts: null,
+  id: 'key_eviction', name: 'eviction', team: null, role: 'member', keyHash: 'hash-1', keyPrefix: 'mk-…', models: null, prompts: null,
   budgetPicoUsd: null, budgetPeriod: null, rpm: 2, tpm: null, maxParallel: 1, routeHeader: 'in_scope', expiresAt: null,
   metadata: null, webhookSecret: null, createdAt: 1, updatedAt: 1, revokedAt: null,
 }
