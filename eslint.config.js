@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   {
     // One app, two runtimes: src/ and providers/ use Web APIs only (DESIGN.md).
-    files: ['src/**/*.ts', 'providers/**/*.ts'],
+    files: ['src/**/*.ts', 'src/**/*.tsx', 'providers/**/*.ts'],
     ignores: nodeOnly,
     rules: {
       'no-restricted-imports': ['error', {

@@ -26,13 +26,15 @@ import { isPublicDocsAsset, openapiRoutes } from './routes/openapi.js'
 import { promptRoutes } from './routes/prompts.js'
 import { requireManager } from './security/management-scope.js'
 import { webSocketProtocolToken, wsRoutes } from './routes/ws.js'
+import { isUiPath, uiRoutes } from './ui/routes.js'
 
 /** Requests that need no key. Everything else, on every route, does. */
 function isPublic(method: string, path: string): boolean {
   // The docs page and its script are static and hold no deployment data; /openapi.json needs a key.
   // GET /metrics checks its own credential: the admin key or the separate metrics token.
   // GET / (HEAD too) answers clients that probe their base URL before calling (Claude Code does).
-  return (method === 'GET' && (path === '/' || path === '/health' || path === '/metrics')) || (method === 'HEAD' && path === '/') || isPublicDocsAsset(method, path)
+  // The dashboard (/ui) checks its own session cookie.
+  return (method === 'GET' && (path === '/' || path === '/health' || path === '/metrics')) || (method === 'HEAD' && path === '/') || isPublicDocsAsset(method, path) || isUiPath(method, path)
 }
 
 /** The one place where routes and middleware are wired; both runtimes serve this app. */
@@ -59,6 +61,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Off by default: then not even mounted, so the hot path does not pay for it.
   if (deps.config.requestBodies.store) app.use('*', captureBodies(deps))
 
+  // The dashboard first: a browser opening `/` is sent to it before the JSON probe answers.
+  app.route('/', uiRoutes(deps, (request, env) => app.fetch(request, env)))
   app.route('/', healthRoutes(deps))
   app.route('/', healthTargetRoutes(deps))
   app.route('/', chatRoutes(deps))

@@ -249,3 +249,16 @@ export const usageTtftRollupHourly = sqliteTable('usage_ttft_rollup_hourly', ttf
 export const usageTtftRollupDaily = sqliteTable('usage_ttft_rollup_daily', ttftRollupColumns(), (t) => [
   uniqueIndex('usage_ttft_rollup_daily_group_idx').on(t.bucketStart, ...rollupGroup),
 ])
+
+/**
+ * Dashboard sessions (src/ui/session-store.ts): the cookie carries a random id, the table only its SHA-256.
+ * `key_id` is null for the admin key; every request re-checks that the key is neither revoked nor expired.
+ */
+export const uiSessions = sqliteTable('ui_sessions', {
+  idHash: text('id_hash').primaryKey(),
+  keyId: text('key_id'),
+  /** The token every dashboard form carries in its hidden `_csrf` field. */
+  csrfToken: text('csrf_token').notNull(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+}, (t) => [index('ui_sessions_expires_idx').on(t.expiresAt)])

@@ -43,12 +43,25 @@ const routeCalls = (h: HardeningGateway): Record<string, RouteCall> => ({
   'GET /v1/responses/:id': { path: '/v1/responses/resp_does_not_exist' },
   'GET /v1/responses/:id/input_items': { path: '/v1/responses/resp_does_not_exist/input_items' },
   'DELETE /v1/responses/:id': { path: '/v1/responses/resp_does_not_exist' },
+  'GET /ui/assets/:file': { path: '/ui/assets/style.css' },
+  'GET /ui/sign-in': { path: '/ui/sign-in' },
+  'POST /ui/sign-in': { path: '/ui/sign-in' },
+  'POST /ui/sign-out': { path: '/ui/sign-out' },
+  'GET /ui': { path: '/ui' },
   'POST /v1/prompts/:name/access-requests': { path: '/v1/prompts/sentiment/access-requests', body: { reason: 'matrix' } },
   'GET /v1/access-requests': { path: '/v1/access-requests' },
   'GET /admin/access-requests': { path: '/admin/access-requests' },
   'POST /admin/access-requests/:id/approve': { path: '/admin/access-requests/ar_does_not_exist/approve' },
   'POST /admin/access-requests/:id/refuse': { path: '/admin/access-requests/ar_does_not_exist/refuse' },
 })
+
+/**
+ * The dashboard authenticates with its session cookie, never a bearer key: without a session, whatever key
+ * is sent, pages send the browser to sign in (303), posts answer 401, and sign-in without its form token 403.
+ */
+const UI_STATUS: Record<string, number> = {
+  'GET /ui/assets/:file': 200, 'GET /ui/sign-in': 200, 'POST /ui/sign-in': 403, 'POST /ui/sign-out': 401, 'GET /ui': 303,
+}
 
 const PUBLIC = new Set(['GET /', 'GET /health', 'GET /docs', 'GET /docs/api-reference.js'])
 const ADMIN_ONLY = (route: string) => route.includes(' /admin/') || route === 'GET /health/targets'
@@ -73,6 +86,7 @@ const ALLOWED_STATUS: Record<string, number> = {
 }
 
 function expectedStatus(route: string, kind: KeyKind): number {
+  if (route in UI_STATUS) return UI_STATUS[route]!
   const allowed = ALLOWED_STATUS[route] ?? 200
   if (PUBLIC.has(route)) return allowed
   if (kind === 'none') return 401

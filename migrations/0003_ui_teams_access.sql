@@ -23,6 +23,15 @@ CREATE TABLE `request_bodies` (
 );
 --> statement-breakpoint
 CREATE INDEX `request_bodies_created_idx` ON `request_bodies` (`created_at`);--> statement-breakpoint
+CREATE TABLE `ui_sessions` (
+	`id_hash` text PRIMARY KEY NOT NULL,
+	`key_id` text,
+	`csrf_token` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`expires_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `ui_sessions_expires_idx` ON `ui_sessions` (`expires_at`);--> statement-breakpoint
 CREATE TABLE `usage_ttft_rollup_daily` (
 	`bucket_start` integer NOT NULL,
 	`key_id` text,

@@ -1,0 +1,75 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { fixtureJson } from './fixtures.js'
+import { startTestGateway, type TestGateway } from './gateway.js'
+import { startMockUpstream, type MockUpstream } from './mock-upstream.js'
+
+/** Debian's chromium: the tests never download a browser. */
+export const CHROMIUM_PATH = '/usr/bin/chromium'
+export const SCREENSHOTS_DIR = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots')
+/** A phone's width (CSS pixels) for the narrow screenshots. */
+export const PHONE_VIEWPORT = { width: 390, height: 844 }
+
+export interface DashboardRig {
+  /** The gateway on a loopback port, OpenAI pointed at the mock upstream. */
+  gw: TestGateway
+  upstream: MockUpstream
+  browser: Browser
+  /** A fresh browser context (its own cookies) and page; closed with the rig. */
+  newPage(options?: { viewport?: { width: number; height: number } }): Promise<{ context: BrowserContext; page: Page }>
+  /** Opens the sign-in page and signs in with the key; resolves once the next page has loaded. */
+  signIn(page: Page, key: string): Promise<void>
+  signOut(page: Page): Promise<void>
+  /** Saves a full-page screenshot to test-results/screenshots/<name>.png and returns its path. */
+  screenshot(page: Page, name: string): Promise<string>
+  /** POST /v1/chat/completions with a virtual key, answered by the recorded gpt-4.1-nano reply. */
+  chat(key: string, body?: Record<string, unknown>): Promise<Response>
+  close(): Promise<void>
+}
+
+/** One gateway, one mock upstream and one chromium for a whole test file (the browser suite stays fast). */
+export async function startDashboardRig(): Promise<DashboardRig> {
+  const upstream = await startMockUpstream(() => ({ json: fixtureJson('openai/vercel-openai-text.json') }))
+  const gw = await startTestGateway({ listen: true, env: { OPENAI_API_KEY: 'sk-upstream-secret', OPENAI_BASE_URL: `${upstream.url}/v1` } })
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu'] })
+  const contexts: BrowserContext[] = []
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true })
+
+  return {
+    gw, upstream, browser,
+    async newPage(options = {}) {
+      const context = await browser.newContext({ baseURL: gw.url, viewport: options.viewport ?? { width: 1280, height: 900 } })
+      contexts.push(context)
+      return { context, page: await context.newPage() }
+    },
+    async signIn(page, key) {
+      await page.goto('/ui/sign-in')
+      await page.getByLabel('API key').fill(key)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.waitForLoadState('load')
+    },
+    async signOut(page) {
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      await page.waitForURL((url) => url.pathname === '/ui/sign-in')
+    },
+    async screenshot(page, name) {
+      const path = join(SCREENSHOTS_DIR, `${name}.png`)
+      await page.screenshot({ path, fullPage: true })
+      return path
+    },
+    chat(key, body = {}) {
+      return fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'openai/gpt-4.1-nano', messages: [{ role: 'user', content: 'hi' }], ...body }),
+      })
+    },
+    async close() {
+      for (const context of contexts) await context.close()
+      await browser.close()
+      await gw.close()
+      await upstream.close()
+    },
+  }
+}
