@@ -40,11 +40,11 @@ export function safeReturnPath(value: string | undefined): string | undefined {
 
 /**
  * Pages need a session: a browser without one is sent to sign in (303), while posts and the dashboard's
- * JSON answer 401. Only GET, HEAD and POST are dashboard methods; others fall through to a 404.
+ * JSON answer 401. Only GET, HEAD and POST are dashboard methods; any other is a 404 before a handler runs.
  */
 export function requireSession(deps: AppDeps): MiddlewareHandler<UiEnv> {
   return async function requireSession(c, next) {
-    if (!['GET', 'HEAD', 'POST'].includes(c.req.method)) return next()
+    if (!['GET', 'HEAD', 'POST'].includes(c.req.method)) return c.notFound()
     const session = await loadSession(deps, c)
     if (!session) {
       if (c.req.method === 'POST' || c.req.path.endsWith('.json')) {
