@@ -4,13 +4,16 @@ import { hashKey } from '../../src/security/keys.js'
 import { uiSessions } from '../../src/store/schema.js'
 import { postForm, signInWithForm, type FormSession } from '../support/browser.js'
 import { startTestGateway, type TestGateway } from '../support/gateway.js'
+import { captureLog, type CapturedLog } from '../support/log-capture.js'
 
 /** The dashboard's sessions and CSRF checks, over HTTP as a browser sends it (no browser needed for these). */
 describe('dashboard sessions, CSRF and access', () => {
   let gw: TestGateway
   let admin: FormSession
+  let log: CapturedLog
   beforeAll(async () => {
-    gw = await startTestGateway({ listen: true })
+    log = captureLog()
+    gw = await startTestGateway({ listen: true, log: log.log })
     admin = await signInWithForm(gw.url, gw.adminKey)
   })
   afterAll(() => gw.close())
@@ -64,6 +67,12 @@ describe('dashboard sessions, CSRF and access', () => {
     const ok = await postForm(gw.url, '/ui/keys', admin, { ...fields, _csrf: admin.csrf! })
     expect(ok.status).toBe(200)
     expect(await ok.text()).toMatch(/data-testid="new-secret">mk-/)
+  })
+
+  it('logs the pages\' in-process API calls by their path, not as WebSocket frames, each with a ui_ request id', async () => {
+    expect((await get('/ui/health', admin.cookie)).status).toBe(200)
+    const inner = log.records().filter((r) => r.msg === 'request' && (r.path === '/health' || r.path === '/health/targets'))
+    expect(inner.map((r) => [r.path, r.surface, String(r.request_id).slice(0, 3)])).toEqual([['/health', 'other', 'ui_'], ['/health/targets', 'other', 'ui_']])
   })
 
   it('refuses a sign-in posted without the form token', async () => {
