@@ -8,10 +8,10 @@ export type Bucket = 'hour' | 'day'
 
 const HOUR_MS = 3_600_000
 const DAY_MS = 86_400_000
-const RANGE_BUCKETS: Record<Exclude<RangeName, 'custom'>, { bucket: Bucket; count: number }> = {
-  '24h': { bucket: 'hour', count: 24 },
-  '7d': { bucket: 'hour', count: 7 * 24 },
-  '30d': { bucket: 'day', count: 30 },
+const PRESETS: Record<Exclude<RangeName, 'custom'>, { bucket: Bucket; spanMs: number }> = {
+  '24h': { bucket: 'hour', spanMs: DAY_MS },
+  '7d': { bucket: 'hour', spanMs: 7 * DAY_MS },
+  '30d': { bucket: 'day', spanMs: 30 * DAY_MS },
 }
 /** More hourly points than this and the chart switches to days. */
 const MAX_HOURLY_BUCKETS = 31 * 24
@@ -63,10 +63,12 @@ export function overviewRange(query: Record<string, string | undefined>, now: nu
     to = customTo! + DAY_MS
     bucket = pick(['hour', 'day'], query.per, to - from <= 2 * DAY_MS ? 'hour' : 'day')
   } else {
-    const preset = RANGE_BUCKETS[range]
+    // The last N whole buckets, the current one included: 24 hours, 7 days of hours, 30 days.
+    const preset = PRESETS[range]
     bucket = pick(['hour', 'day'], query.per, preset.bucket)
+    const step = bucket === 'hour' ? HOUR_MS : DAY_MS
     to = now + 1
-    from = to - 1 - (preset.count - 1) * (preset.bucket === 'hour' ? HOUR_MS : DAY_MS)
+    from = floorTo(now, step) - (Math.ceil(preset.spanMs / step) - 1) * step
   }
   if (bucket === 'hour' && (to - from) / HOUR_MS > MAX_HOURLY_BUCKETS) bucket = 'day'
   const step = bucket === 'hour' ? HOUR_MS : DAY_MS
