@@ -34,7 +34,7 @@ export async function loadSession(deps: AppDeps, c: Context): Promise<UiSession 
 
 /** Where to go back to after signing in: a dashboard path on this site, nothing else. */
 export function safeReturnPath(value: string | undefined): string | undefined {
-  if (!value || !/^\/ui(\/[\w\-./%?=&]*)?$/.test(value) || value.includes('//')) return undefined
+  if (!value || !/^\/ui([/?][\w\-./%?=&+:]*)?$/.test(value) || value.includes('//')) return undefined
   return value
 }
 

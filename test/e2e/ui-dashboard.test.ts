@@ -71,6 +71,15 @@ describe('the dashboard in chromium: keys, calls, log, overview, health', () => 
     await page.getByRole('button', { name: 'Filter' }).click()
     await expect(page.locator('[data-testid="request-log"] tbody tr').count()).resolves.toBe(3)
     await rig.screenshot(page, 'requests')
+    // Paging: two a page, newest first, as the API pages them.
+    await page.goto(`/ui/requests?key=${keyId}&limit=2`)
+    await expect(page.locator('[data-testid="request-log"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-request-id'))))
+      .resolves.toEqual(log.data.slice(0, 2).map((a) => a.request_id))
+    await page.getByRole('link', { name: 'Older' }).click()
+    await expect(page.locator('[data-testid="request-log"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-request-id'))))
+      .resolves.toEqual([log.data[2]!.request_id])
+    await expect(page.getByRole('link', { name: 'Older' }).count()).resolves.toBe(0)
+    await page.goto(`/ui/requests?key=${keyId}`)
     const first = log.data[0]!
     await page.getByRole('link', { name: first.request_id }).click()
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(`Request ${first.request_id}`)
@@ -132,6 +141,7 @@ describe('the dashboard in chromium: keys, calls, log, overview, health', () => 
     // Revoke (after a confirmation).
     await page.goto(`/ui/keys/${keyId}`)
     await page.getByRole('link', { name: 'Revoke key…' }).click()
+    await rig.screenshot(page, 'key-revoke-confirm')
     await page.getByRole('button', { name: 'Revoke key' }).click()
     await expect(page.getByRole('status').textContent()).resolves.toBe('Revoked.')
     expect((await adminJson<{ revoked_at: string | null }>(`/admin/keys/${keyId}`)).revoked_at).not.toBeNull()

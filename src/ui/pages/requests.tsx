@@ -18,6 +18,7 @@ const FILTERS = [
 ] as const
 
 const PAGE_SIZE = 50
+const MAX_PAGE_SIZE = 200
 
 function OutcomeBadge({ outcome, status }: { outcome: string; status: number }) {
   const tone = outcome === 'success' ? 'ok' : outcome === 'aborted' ? 'warn' : 'error'
@@ -56,8 +57,10 @@ async function requestLogPage(c: Context<UiEnv>) {
     const value = c.req.query(f.name)?.trim()
     if (value) values[f.name] = value
   }
+  const limitParam = Number(c.req.query('limit'))
+  if (Number.isInteger(limitParam) && limitParam >= 1 && limitParam <= MAX_PAGE_SIZE) values.limit = String(limitParam)
   const cursor = c.req.query('cursor')
-  const query = new URLSearchParams({ ...values, limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) })
+  const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...values, ...(cursor ? { cursor } : {}) })
   const log = await uiApi(c).get<RequestLogJson>(`/admin/requests?${query}`)
   const next = log.has_more && log.next_cursor ? `/ui/requests?${new URLSearchParams({ ...values, cursor: log.next_cursor })}` : null
   return c.html(
