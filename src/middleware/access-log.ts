@@ -13,8 +13,11 @@ import { INTERNAL_PRINCIPAL } from './auth.js'
 function jobOrSocket(c: Context<AppEnv>): 'job' | 'ws' | undefined {
   const env: unknown = c.env
   if (!env || typeof env !== 'object' || !(INTERNAL_PRINCIPAL in env)) return prefersAsync(c.req.header('prefer')) ? 'job' : undefined
-  // A job's replay carries the job id as its request id (src/jobs/run-job.ts).
-  return c.get('requestId').startsWith('job_') ? 'job' : 'ws'
+  // A job's replay carries the job id as its request id (src/jobs/run-job.ts); the dashboard's API calls
+  // (src/ui/api-client.ts) carry `ui_…` and count by their path.
+  const id = c.get('requestId')
+  if (id.startsWith('ui_')) return undefined
+  return id.startsWith('job_') ? 'job' : 'ws'
 }
 
 /** The error body's `code` (OpenAI's shape) or `type` (Anthropic's), '' when there is none. */

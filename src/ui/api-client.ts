@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { INTERNAL_PRINCIPAL } from '../middleware/auth.js'
+import { generateId } from '../security/keys.js'
 import type { UiEnv } from './ui-env.js'
 
 /** A non-2xx answer of the gateway's API, with its error body's message and code. */
@@ -33,7 +34,8 @@ function errorOf(status: number, body: unknown): UiApiError {
  */
 export function uiApi(c: Context<UiEnv>): UiApi {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers = new Headers({ accept: 'application/json' })
+    // `ui_…` tells the access log and metrics that this is the dashboard, not a WebSocket frame.
+    const headers = new Headers({ accept: 'application/json', 'x-request-id': generateId('ui') })
     if (body !== undefined) headers.set('content-type', 'application/json')
     const request = new Request(new URL(path, c.req.url), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
     const response = await c.get('appFetch')(request, { [INTERNAL_PRINCIPAL]: c.get('session').principal })

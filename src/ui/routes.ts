@@ -4,7 +4,10 @@ import { GatewayError } from '../errors.js'
 import { assetRoutes } from './assets-routes.js'
 import { csrfProtection } from './csrf.js'
 import { uiErrorHandler } from './error-page.js'
+import { healthPage } from './pages/health.js'
+import { keyRoutes } from './pages/keys.js'
 import { overviewPage } from './pages/overview.js'
+import { requestRoutes } from './pages/requests.js'
 import { requireSession } from './session.js'
 import { signInRoutes } from './sign-in.js'
 import { uiRole, type AppFetch, type UiEnv, type UiRole } from './ui-env.js'
@@ -62,7 +65,12 @@ export function uiRoutes(deps: AppDeps, appFetch: AppFetch): Hono<UiEnv> {
   const pages = new Hono<UiEnv>()
   pages.use('/ui/*', requireSession(deps), csrfProtection())
   const managers = allowRoles('admin', 'team_admin')
-  pages.get('/ui', managers, overviewPage)
+  pages.get('/ui', managers, overviewPage(deps))
+  pages.use('/ui/keys/*', managers)
+  pages.route('/', keyRoutes())
+  pages.use('/ui/requests/*', managers)
+  pages.route('/', requestRoutes())
+  pages.get('/ui/health', managers, healthPage)
   // The prompt portal's pages (src/ui/portal/) are mounted on `pages`, behind the same session and CSRF checks.
   ui.route('/', pages)
 

@@ -34,17 +34,17 @@ export async function loadSession(deps: AppDeps, c: Context): Promise<UiSession 
 
 /** Where to go back to after signing in: a dashboard path on this site, nothing else. */
 export function safeReturnPath(value: string | undefined): string | undefined {
-  if (!value || !/^\/ui(\/[\w\-./%?=&]*)?$/.test(value) || value.includes('//')) return undefined
+  if (!value || !/^\/ui([/?][\w\-./%?=&+:]*)?$/.test(value) || value.includes('//')) return undefined
   return value
 }
 
 /**
  * Pages need a session: a browser without one is sent to sign in (303), while posts and the dashboard's
- * JSON answer 401. Only GET, HEAD and POST are dashboard methods; others fall through to a 404.
+ * JSON answer 401. Only GET, HEAD and POST are dashboard methods; any other is a 404 before a handler runs.
  */
 export function requireSession(deps: AppDeps): MiddlewareHandler<UiEnv> {
   return async function requireSession(c, next) {
-    if (!['GET', 'HEAD', 'POST'].includes(c.req.method)) return next()
+    if (!['GET', 'HEAD', 'POST'].includes(c.req.method)) return c.notFound()
     const session = await loadSession(deps, c)
     if (!session) {
       if (c.req.method === 'POST' || c.req.path.endsWith('.json')) {

@@ -4,6 +4,7 @@ import { GatewayError } from '../errors.js'
 import { authenticate } from '../middleware/auth.js'
 import { randomToken } from '../security/keys.js'
 import { assertCsrfToken, assertSameOrigin, CsrfField, csrfProtection, presentedCsrfToken } from './csrf.js'
+import { Field } from './field.js'
 import { Document } from './layout.js'
 import { requireSession, safeReturnPath, SIGN_IN_PATH } from './session.js'
 import { clearSessionCookie, clearSignInToken, readSessionCookie, readSignInToken, writeSessionCookie, writeSignInToken } from './session-cookie.js'
@@ -20,10 +21,9 @@ function SignInForm({ token, next, error }: { token: string; next: string | unde
           {error ? <p class="notice error" role="alert">{error}</p> : null}
           <form method="post" action={next ? `${SIGN_IN_PATH}?next=${encodeURIComponent(next)}` : SIGN_IN_PATH}>
             <CsrfField token={token} />
-            <label>
-              API key
-              <input type="password" name="key" autocomplete="current-password" required autofocus spellcheck={false} />
-            </label>
+            <Field label="API key" id="sign-in-key">
+              <input id="sign-in-key" type="password" name="key" autocomplete="current-password" required autofocus spellcheck={false} />
+            </Field>
             <p><button type="submit">Sign in</button></p>
           </form>
         </div>

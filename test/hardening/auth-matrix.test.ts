@@ -53,6 +53,17 @@ const routeCalls = (h: HardeningGateway): Record<string, RouteCall> => ({
   'GET /admin/access-requests': { path: '/admin/access-requests' },
   'POST /admin/access-requests/:id/approve': { path: '/admin/access-requests/ar_does_not_exist/approve' },
   'POST /admin/access-requests/:id/refuse': { path: '/admin/access-requests/ar_does_not_exist/refuse' },
+  'GET /ui/keys': { path: '/ui/keys' },
+  'POST /ui/keys': { path: '/ui/keys' },
+  'GET /ui/keys/:id': { path: `/ui/keys/${h.normalKeyId}` },
+  'POST /ui/keys/:id': { path: `/ui/keys/${h.normalKeyId}` },
+  'GET /ui/keys/:id/rotate': { path: `/ui/keys/${h.normalKeyId}/rotate` },
+  'POST /ui/keys/:id/rotate': { path: `/ui/keys/${h.normalKeyId}/rotate` },
+  'GET /ui/keys/:id/revoke': { path: `/ui/keys/${h.normalKeyId}/revoke` },
+  'POST /ui/keys/:id/revoke': { path: `/ui/keys/${h.normalKeyId}/revoke` },
+  'GET /ui/requests': { path: '/ui/requests' },
+  'GET /ui/requests/:id': { path: '/ui/requests/req_does_not_exist' },
+  'GET /ui/health': { path: '/ui/health' },
 })
 
 /**
@@ -61,6 +72,9 @@ const routeCalls = (h: HardeningGateway): Record<string, RouteCall> => ({
  */
 const UI_STATUS: Record<string, number> = {
   'GET /ui/assets/:file': 200, 'GET /ui/sign-in': 200, 'POST /ui/sign-in': 403, 'POST /ui/sign-out': 401, 'GET /ui': 303,
+  'GET /ui/keys': 303, 'POST /ui/keys': 401, 'GET /ui/keys/:id': 303, 'POST /ui/keys/:id': 401,
+  'GET /ui/keys/:id/rotate': 303, 'POST /ui/keys/:id/rotate': 401, 'GET /ui/keys/:id/revoke': 303, 'POST /ui/keys/:id/revoke': 401,
+  'GET /ui/requests': 303, 'GET /ui/requests/:id': 303, 'GET /ui/health': 303,
 }
 
 const PUBLIC = new Set(['GET /', 'GET /health', 'GET /docs', 'GET /docs/api-reference.js'])

@@ -31,7 +31,12 @@ export interface DashboardRig {
 /** One gateway, one mock upstream and one chromium for a whole test file (the browser suite stays fast). */
 export async function startDashboardRig(): Promise<DashboardRig> {
   const upstream = await startMockUpstream(() => ({ json: fixtureJson('openai/vercel-openai-text.json') }))
-  const gw = await startTestGateway({ listen: true, env: { OPENAI_API_KEY: 'sk-upstream-secret', OPENAI_BASE_URL: `${upstream.url}/v1` } })
+  const gw = await startTestGateway({
+    listen: true,
+    env: { OPENAI_API_KEY: 'sk-upstream-secret', OPENAI_BASE_URL: `${upstream.url}/v1` },
+    // A configured route, so the health page has targets to show.
+    file: { routes: { fast: { strategy: 'fallback', targets: ['openai/gpt-4.1-nano', 'openai/gpt-4o-mini'] } } },
+  })
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu'] })
   const contexts: BrowserContext[] = []
   mkdirSync(SCREENSHOTS_DIR, { recursive: true })
@@ -40,12 +45,14 @@ export async function startDashboardRig(): Promise<DashboardRig> {
     gw, upstream, browser,
     async newPage(options = {}) {
       const context = await browser.newContext({ baseURL: gw.url, viewport: options.viewport ?? { width: 1280, height: 900 } })
+      // Fail at the step that waits in vain, well before the test's own timeout.
+      context.setDefaultTimeout(8_000)
       contexts.push(context)
       return { context, page: await context.newPage() }
     },
     async signIn(page, key) {
       await page.goto('/ui/sign-in')
-      await page.getByLabel('API key').fill(key)
+      await page.getByLabel('API key', { exact: true }).fill(key)
       await page.getByRole('button', { name: 'Sign in' }).click()
       await page.waitForLoadState('load')
     },
@@ -72,4 +79,38 @@ export async function startDashboardRig(): Promise<DashboardRig> {
       await upstream.close()
     },
   }
+}
+
+/** A dashboard session made without a browser: the cookie header to send and the CSRF token its forms carry. */
+export interface FormSession { cookie: string; csrf: string | null; setCookie: string }
+
+const hiddenCsrf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1]
+
+/** Signs in through the form as a browser would (token cookie, then the post); throws unless it succeeds. */
+export async function signInWithForm(baseUrl: string, key: string): Promise<FormSession> {
+  const form = await fetch(`${baseUrl}/ui/sign-in`)
+  const tokenCookie = form.headers.getSetCookie()[0]!.split(';')[0]!
+  const posted = await fetch(`${baseUrl}/ui/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: tokenCookie, 'content-type': 'application/x-www-form-urlencoded', origin: baseUrl },
+    body: new URLSearchParams({ _csrf: hiddenCsrf(await form.text())!, key }),
+  })
+  const setCookie = posted.headers.getSetCookie().find((c) => c.startsWith('manifold_session='))
+  if (posted.status !== 303 || !setCookie) throw new Error(`sign-in answered ${posted.status}`)
+  const cookie = setCookie.split(';')[0]!
+  // Any signed-in page carries the session's token in its sign-out form.
+  const signedIn = await fetch(`${baseUrl}${posted.headers.get('location')}`, { headers: { cookie } })
+  // A member key lands on the portal; without it (another branch) there is no page and so no token.
+  return { cookie, csrf: hiddenCsrf(await signedIn.text()) ?? null, setCookie }
+}
+
+/** Posts a dashboard form with the session's cookie (and, unless told otherwise, its token and this site's Origin). */
+export function postForm(baseUrl: string, path: string, session: FormSession, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: baseUrl, ...headers },
+    body: new URLSearchParams(fields),
+  })
 }

@@ -39,8 +39,48 @@ export const dashboardScript = `
     if (select.matches && select.matches('select[data-autosubmit]')) select.form.requestSubmit()
   })
 
-  window.addEventListener('DOMContentLoaded', function () {
-    if (window.ManifoldCharts) window.ManifoldCharts.drawAll()
-  })
+  var PALETTE = ['#2f5bd3', '#e8590c', '#2b8a3e', '#ae3ec9', '#c92a2a', '#0b7285', '#5c940d', '#868e96']
+
+  function formatterFor(metric) {
+    if (metric === 'cost_usd') return function (v) { return v == null ? '' : '$' + (v < 0.01 && v !== 0 ? v.toFixed(6) : v.toFixed(4)) }
+    return function (v) { return v == null ? '' : Math.round(v).toLocaleString('en-US') }
+  }
+
+  // The overview's charts: one uPlot per figure, from the data the server put on #overview-charts (the API's numbers).
+  function drawCharts() {
+    var holder = document.getElementById('overview-charts')
+    if (!holder || !window.uPlot) return
+    var data = JSON.parse(holder.getAttribute('data-charts'))
+    if (!data.series.length) return
+    var charts = []
+    holder.querySelectorAll('figure[data-chart]').forEach(function (figure) {
+      var metric = figure.getAttribute('data-chart')
+      var format = formatterFor(metric)
+      var options = {
+        width: Math.max(260, figure.clientWidth - 34),
+        height: 220,
+        tzDate: function (ts) { return window.uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC') },
+        scales: { x: { time: true } },
+        axes: [{}, { values: function (u, ticks) { return ticks.map(format) }, size: 70 }],
+        series: [{ label: data.bucket === 'hour' ? 'Hour (UTC)' : 'Day (UTC)' }].concat(data.series.map(function (s, i) {
+          return { label: s.label, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: data.x.length <= 48 }, value: function (u, v) { return format(v) } }
+        })),
+      }
+      var chart = new window.uPlot(options, [data.x].concat(data.series.map(function (s) { return s[metric] })), figure)
+      // Kept on the element so that a test can read exactly what was drawn.
+      figure.uplotChart = chart
+      figure.setAttribute('data-drawn', 'true')
+      charts.push({ chart: chart, figure: figure })
+    })
+    var pending = null
+    window.addEventListener('resize', function () {
+      clearTimeout(pending)
+      pending = setTimeout(function () {
+        charts.forEach(function (c) { c.chart.setSize({ width: Math.max(260, c.figure.clientWidth - 34), height: 220 }) })
+      }, 100)
+    })
+  }
+
+  window.addEventListener('DOMContentLoaded', drawCharts)
 })()
 `

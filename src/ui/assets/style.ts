@@ -41,7 +41,8 @@ th { font-size: 13px; color: var(--muted); font-weight: 600; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
 form.inline { display: inline; }
 .form-grid { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); align-items: end; }
-label { display: flex; flex-direction: column; gap: 4px; font-size: 13px; color: var(--muted); }
+.field { display: flex; flex-direction: column; gap: 4px; }
+label { font-size: 13px; color: var(--muted); }
 input, select, textarea { font: inherit; color: var(--ink); padding: 7px 9px; border: 1px solid #b9c0c9; border-radius: 6px;
   background: #fff; min-height: 38px; width: 100%; }
 button, .button { font: inherit; display: inline-flex; align-items: center; justify-content: center; gap: 6px; min-height: 38px;
