@@ -14,7 +14,7 @@ export const bothRoutes = {
   safe: { strategy: 'fallback', targets: ['openai/broken', 'openai/gpt-4o-mini'] },
   lb: { strategy: 'loadbalance', targets: ['openai/lb-down', 'openai/gpt-4o-mini'] },
   duo: { strategy: 'all', targets: ['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5'] },
-  fast: { strategy: 'race', targets: ['openai/slow-start', 'mistral/mistral-small-latest'] },
+  fast: { strategy: 'race', targets: ['openai/slow-start', 'openai/gpt-4o-mini'] },
 }
 
 /** The JSON config file's content. OpenAI-compatible `compat` lives under /compat on the mock. */
