@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import type { JobView } from '../../src/jobs/job-view.js'
 import type { Db } from '../../src/store/store.js'
 import type { DeliveredCallback, UpstreamSeen, WsClient, WsFrame } from './types.js'
 
@@ -21,6 +22,10 @@ export function usageRowsOf(db: Db, requestId: string, count: number): Promise<A
   return pollUntil(() => db.all<Record<string, unknown>>(sql`SELECT * FROM usage WHERE request_id = ${requestId} ORDER BY attempt`), (rows) => rows.length >= count)
 }
 
+export function keyUsageRowsOf(db: Db, keyId: string, count: number): Promise<Array<Record<string, unknown>>> {
+  return pollUntil(() => db.all<Record<string, unknown>>(sql`SELECT * FROM usage WHERE key_id = ${keyId} ORDER BY id`), (rows) => rows.length >= count)
+}
+
 export function upstreamSeenAt(upstreamUrl: string, tag: string, until: (seen: UpstreamSeen) => boolean): Promise<UpstreamSeen> {
   return pollUntil(async () => (await (await fetch(`${upstreamUrl}/probe?tag=${encodeURIComponent(tag)}`)).json()) as UpstreamSeen, until)
 }
@@ -31,7 +36,19 @@ export async function callbacksAt(receiverUrl: string, tag: string, count: numbe
   return seen
 }
 
-export async function createKeyThrough(call: (path: string, init: RequestInit & { key?: string }) => Promise<Response>, adminKey: string, fields: Record<string, unknown>): Promise<{ id: string; key: string }> {
+type Call = (path: string, init: RequestInit & { key?: string }) => Promise<Response>
+
+export async function waitForJobThrough(call: Call, id: string, key: string, until: (job: JobView) => boolean): Promise<JobView> {
+  const job = await pollUntil(async () => {
+    const res = await call(`/v1/jobs/${id}`, { key })
+    if (res.status !== 200) throw new Error(`GET /v1/jobs/${id} answered ${res.status}`)
+    return (await res.json()) as JobView
+  }, until, 400, 50)
+  if (!until(job)) throw new Error(`job ${id} never got there; last seen: ${JSON.stringify(job)}`)
+  return job
+}
+
+export async function createKeyThrough(call: Call, adminKey: string, fields: Record<string, unknown>): Promise<{ id: string; key: string }> {
   const res = await call('/admin/keys', { method: 'POST', key: adminKey, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'both', ...fields }) })
   if (res.status !== 201) throw new Error(`POST /admin/keys answered ${res.status}: ${await res.text()}`)
   return (await res.json()) as { id: string; key: string }

@@ -6,7 +6,7 @@ import { WebSocket } from 'ws'
 import { silentLogger } from '../../src/log.js'
 import { startNodeGateway } from '../../src/node.js'
 import { startWorkersCallbackReceiver } from '../support/workers-callback-receiver.js'
-import { callbacksAt, createKeyThrough, upstreamSeenAt, usageRowsOf, wsClientOver } from './common.js'
+import { callbacksAt, createKeyThrough, keyUsageRowsOf, upstreamSeenAt, usageRowsOf, waitForJobThrough, wsClientOver } from './common.js'
 import { BOTH_ADMIN_KEY, BOTH_WEBHOOK_SECRET, bothEnv, bothFileConfig } from './config.js'
 import type { BothGateway, WsUpgrade } from './types.js'
 import { startBothUpstream } from './upstream.js'
@@ -50,7 +50,7 @@ function ws(headers: Record<string, string>): Promise<WsUpgrade> {
       let text = ''
       res.setEncoding('utf8')
       res.on('data', (chunk: string) => { text += chunk })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) as unknown : null }))
     })
     socket.once('error', reject)
   })
@@ -63,10 +63,14 @@ export const gateway: BothGateway = {
   createKey: (fields = {}) => createKeyThrough(call, BOTH_ADMIN_KEY, fields),
   db: node.deps.store.db,
   usageRows: (requestId, count = 1) => usageRowsOf(node.deps.store.db, requestId, count),
+  keyUsageRows: (keyId, count) => keyUsageRowsOf(node.deps.store.db, keyId, count),
   upstreamSeen: (tag, until = (seen) => seen.requests > 0) => upstreamSeenAt(upstream.url, tag, until),
+  waitForJob: (id, key, until) => waitForJobThrough(call, id, key, until),
   callbackUrl: (tag) => `${receiver.url}/hooks/${tag}`,
   callbacks: (tag, count) => callbacksAt(receiver.url, tag, count),
   // The runner polls the jobs table itself (every second): nothing to trigger, the caller's polling waits for it.
   sweepJobs: () => Promise.resolve(),
   ws,
+  // @hono/node-server refuses an upgrade with the status line alone (Content-Length: 0).
+  wsRefusalHasBody: false,
 }

@@ -1,3 +1,4 @@
+import type { JobView } from '../../src/jobs/job-view.js'
 import type { Db } from '../../src/store/store.js'
 
 /** What the mock upstream saw of the calls whose body carried a tag (the probe answers it, in Node). */
@@ -40,7 +41,7 @@ export interface WsClient {
   close(): void
 }
 
-/** An upgrade the gateway accepted (a client) or refused (its status and JSON body). */
+/** An upgrade the gateway accepted (a client) or refused (its status, and its JSON body or null when none came). */
 export type WsUpgrade = { status: 101; client: WsClient } | { status: number; body: unknown }
 
 /**
@@ -60,14 +61,23 @@ export interface BothGateway {
   db: Db
   /** A request's usage rows once there are `count` (snake_case columns, ordered by attempt). */
   usageRows(requestId: string, count?: number): Promise<Array<Record<string, unknown>>>
+  /** A key's usage rows once there are `count`, oldest first. */
+  keyUsageRows(keyId: string, count: number): Promise<Array<Record<string, unknown>>>
   /** What the upstream saw for `tag`, once `until` holds (or the polling bound runs out). */
   upstreamSeen(tag: string, until?: (seen: UpstreamSeen) => boolean): Promise<UpstreamSeen>
   /** A callback URL on the loopback receiver; `?fail=N` makes it answer 500 to the first N deliveries. */
   callbackUrl(tag: string): string
   /** The deliveries the receiver saw for `tag`, once there are `count`. */
   callbacks(tag: string, count: number): Promise<DeliveredCallback[]>
+  /** Polls GET /v1/jobs/{id} (bounded) until `until` holds: the queue delivers after its batch timeout on Workers, the runner on its poll on Node. */
+  waitForJob(id: string, key: string, until: (job: JobView) => boolean): Promise<JobView>
   /** Runs the sweep that finds queued jobs nobody signalled: the cron trigger on Workers, the runner's poll on Node. */
   sweepJobs(): Promise<void>
   /** Opens /v1/ws with these request headers. */
   ws(headers: Record<string, string>): Promise<WsUpgrade>
+  /**
+   * Whether a refused upgrade carries the error body: workerd returns the app's response as it is, while
+   * @hono/node-server answers the status line alone (a browser's WebSocket never sees the body either way).
+   */
+  wsRefusalHasBody: boolean
 }

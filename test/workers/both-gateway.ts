@@ -1,6 +1,6 @@
 import { inject } from 'vitest'
 import { openD1Store } from '../../src/store/d1.js'
-import { callbacksAt, createKeyThrough, upstreamSeenAt, usageRowsOf, wsClientOver } from '../both/common.js'
+import { callbacksAt, createKeyThrough, keyUsageRowsOf, upstreamSeenAt, usageRowsOf, waitForJobThrough, wsClientOver } from '../both/common.js'
 import type { BothGateway, WsUpgrade } from '../both/types.js'
 import { ADMIN, bindings, call, worker } from './worker-harness.js'
 
@@ -28,7 +28,9 @@ export const gateway: BothGateway = {
   createKey: (fields = {}) => createKeyThrough(call, ADMIN, fields),
   db,
   usageRows: (requestId, count = 1) => usageRowsOf(db, requestId, count),
+  keyUsageRows: (keyId, count) => keyUsageRowsOf(db, keyId, count),
   upstreamSeen: (tag, until = (seen) => seen.requests > 0) => upstreamSeenAt(upstreamUrl, tag, until),
+  waitForJob: (id, key, until) => waitForJobThrough(call, id, key, until),
   callbackUrl: (tag) => `${bindings.TEST_CALLBACK_RECEIVER_URL}/hooks/${tag}`,
   callbacks: (tag, count) => callbacksAt(bindings.TEST_CALLBACK_RECEIVER_URL, tag, count),
   // scheduled() returns when the sweep has run what it claimed.
@@ -36,4 +38,5 @@ export const gateway: BothGateway = {
     await worker.scheduled({ cron: '* * * * *' })
   },
   ws,
+  wsRefusalHasBody: true,
 }
