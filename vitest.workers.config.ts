@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { defineProject } from 'vitest/config'
 import { prepareWorkerAssets } from './scripts/worker-assets.js'
+import { bothEnv, bothFileConfig } from './test/both/config.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,7 +13,10 @@ declare module 'vitest' {
   }
 }
 
-/** The chat tests again, inside workerd with D1: the same app, the Workers entry, migrations from migrations/. */
+/**
+ * Inside workerd with D1: the Workers-only tests (test/workers) and the shared end-to-end suite (test/both,
+ * whose ./node-runtime.js is swapped for the workerd implementation). Migrations from migrations/.
+ */
 // wrangler.toml's [assets] folder is built, not committed.
 prepareWorkerAssets()
 
@@ -24,13 +28,10 @@ export default defineProject({
         // DB (wrangler.toml) is migrated before each file; UNMIGRATED_DB stays empty, as before `wrangler d1 migrations apply`.
         d1Databases: ['DB', 'UNMIGRATED_DB'],
         bindings: {
-          MANIFOLD_ADMIN_KEY: 'mk-workers-test-admin-key-0123456789abcdef',
-          OPENAI_API_KEY: 'sk-upstream-secret',
-          OPENAI_BASE_URL: `${inject('mockUpstreamUrl')}/v1`,
-          // Async jobs: callbacks to the loopback receiver from global-setup, retried quickly.
-          MANIFOLD_WEBHOOK_SECRET: inject('webhookSecret'),
-          MANIFOLD_CALLBACK_ALLOW: '127.0.0.1',
-          MANIFOLD_CALLBACK_RETRY_SCHEDULE: '50ms,50ms,50ms',
+          // The shared suite's configuration (the Node side reads the same): every provider on the mock
+          // upstream from global-setup, the routes, and jobs' callbacks to the loopback receiver.
+          ...bothEnv(inject('mockUpstreamUrl')),
+          MANIFOLD_CONFIG_JSON: JSON.stringify(bothFileConfig(inject('mockUpstreamUrl'))),
           TEST_CALLBACK_RECEIVER_URL: inject('callbackReceiverUrl'),
           // Tracing on, exported to the loopback OTLP receiver from global-setup (flushed through waitUntil).
           OTEL_EXPORTER_OTLP_ENDPOINT: inject('otlpReceiverUrl'),
@@ -41,9 +42,12 @@ export default defineProject({
       },
     })),
   ],
+  resolve: {
+    alias: [{ find: /^\.\/node-runtime\.js$/, replacement: join(import.meta.dirname, 'test', 'workers', 'both-gateway.ts') }],
+  },
   test: {
     name: 'workers',
-    include: ['test/workers/**/*.test.ts'],
+    include: ['test/workers/**/*.test.ts', 'test/both/**/*.test.ts'],
     globalSetup: ['test/workers/global-setup.ts'],
     setupFiles: ['test/workers/apply-migrations.ts'],
     testTimeout: 30_000,

@@ -105,6 +105,13 @@ export class UsageRecorder {
       return
     }
     for (const listener of this.writtenListeners) this.notify(listener, rows)
+    // Nothing left to write: the armed timer goes. On Workers it may belong to a request that has ended,
+    // where it never fires, and while it looked armed a row recorded after its response (a client gone
+    // mid-stream) would arm none of its own and wait in the buffer.
+    if (this.buffer.length === 0 && this.timer !== undefined) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+    }
     if (this.buffer.length > 0 && this.timer === undefined) {
       this.timer = setTimeout(() => {
         this.timer = undefined
