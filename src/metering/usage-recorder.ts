@@ -4,6 +4,13 @@ import { rollUpStatements } from './usage-rollup.js'
 
 export type UsageRow = UsageInsert
 
+/** One batch write: how long it took (the event loop is held that long on SQLite) and how many rows it wrote. */
+export interface UsageFlushTiming {
+  seconds: number
+  rows: number
+  ok: boolean
+}
+
 export interface UsageRecorderOptions {
   store: Store
   log: Logger
@@ -26,6 +33,7 @@ export class UsageRecorder {
   private flushing: Promise<void> | undefined
   private readonly listeners: Array<(row: UsageRow) => void> = []
   private readonly writtenListeners: Array<(rows: readonly UsageRow[]) => void> = []
+  private readonly flushListeners: Array<(timing: UsageFlushTiming) => void> = []
   /** Built once: their SQL never changes, so the SQLite store prepares them once. */
   private readonly rollUps: BatchStatement[]
 
@@ -45,6 +53,11 @@ export class UsageRecorder {
    */
   onWritten(listener: (rows: readonly UsageRow[]) => void): void {
     this.writtenListeners.push(listener)
+  }
+
+  /** Subscribes to the duration of every batch write, failed ones included (the flush histogram on /metrics). */
+  onFlushed(listener: (timing: UsageFlushTiming) => void): void {
+    this.flushListeners.push(listener)
   }
 
   record(row: UsageRow): void {
@@ -90,10 +103,13 @@ export class UsageRecorder {
 
   private async writeBuffered(): Promise<void> {
     const rows = this.buffer.splice(0, this.options.maxBatch ?? 5_000)
+    if (rows.length === 0) return
+    const started = performance.now()
     try {
       // The rollups move in the same transaction/batch as the rows: a failed write changes neither.
-      if (rows.length > 0) await this.options.store.writeUsage(rows, this.rollUps)
+      await this.options.store.writeUsage(rows, this.rollUps)
     } catch (err) {
+      this.timed(started, rows.length, false)
       this.buffer.unshift(...rows)
       this.options.log.error('usage write failed; will retry', { rows: rows.length, error: err instanceof Error ? err.message : String(err) })
       if (this.timer === undefined) {
@@ -104,6 +120,7 @@ export class UsageRecorder {
       }
       return
     }
+    this.timed(started, rows.length, true)
     for (const listener of this.writtenListeners) this.notify(listener, rows)
     if (this.buffer.length > 0 && this.timer === undefined) {
       this.timer = setTimeout(() => {
@@ -111,5 +128,10 @@ export class UsageRecorder {
         void this.flush()
       }, 0)
     }
+  }
+
+  private timed(started: number, rows: number, ok: boolean): void {
+    const timing = { seconds: (performance.now() - started) / 1000, rows, ok }
+    for (const listener of this.flushListeners) this.notify(listener, timing)
   }
 }
