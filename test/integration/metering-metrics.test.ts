@@ -86,7 +86,7 @@ describe('GET /metrics', () => {
     const flushes = sampleValue(x, 'manifold_usage_flush_seconds_count', {})
     expect(flushes).toBeGreaterThanOrEqual(1)
     expect(sampleValue(x, 'manifold_usage_flush_seconds_bucket', { le: '+Inf' })).toBe(flushes)
-    const max = sampleValue(x, 'manifold_usage_flush_max_seconds', {})
+    const max = sampleValue(x, 'manifold_usage_flush_max_seconds', {}) ?? 0
     expect(max).toBeGreaterThan(0)
     expect(sampleValue(x, 'manifold_usage_flush_seconds_sum', {})).toBeGreaterThanOrEqual(max)
   })
