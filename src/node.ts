@@ -101,10 +101,10 @@ function checkDatabasePath(path: string): void {
 }
 
 /** Opens (and migrates) the database, turning SQLite's refusals (not a database, locked, read-only) into one line. */
-export function openDatabase(path: string): ReturnType<typeof openSqliteStore> {
+export function openDatabase(path: string, options: { usageWriterThread?: boolean } = {}): ReturnType<typeof openSqliteStore> {
   checkDatabasePath(path)
   try {
-    return openSqliteStore({ path, migrationsFolder: join(projectRoot(), 'migrations') })
+    return openSqliteStore({ path, migrationsFolder: join(projectRoot(), 'migrations'), ...options })
   } catch (err) {
     const code = (err as { code?: unknown }).code
     if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw err
@@ -245,7 +245,8 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
   if (noProvider) log.warn(noProvider)
   const promptModels = () => prompts.names().flatMap((name) => prompts.versions(name))
   checkProviderReferences(config, env.MANIFOLD_CONFIG ?? 'config', promptModels())
-  const store = openDatabase(config.dbPath)
+  // The server writes usage batches on a worker thread: a flush never holds the event loop.
+  const store = openDatabase(config.dbPath, { usageWriterThread: true })
   const adminKeyHash = await ensureAdminKeyHash(store, config.adminKey, log, (secret) => {
     process.stdout.write(`\nManifold admin key (shown once, store it now): ${secret}\n\n`)
   })

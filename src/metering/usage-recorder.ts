@@ -4,9 +4,12 @@ import { rollUpStatements } from './usage-rollup.js'
 
 export type UsageRow = UsageInsert
 
-/** One batch write: how long it took (the event loop is held that long on SQLite) and how many rows it wrote. */
+/** One batch write: how long it took, how much of that held the event loop, and how many rows it wrote. */
 export interface UsageFlushTiming {
+  /** Until the rows were committed (or the write failed). */
   seconds: number
+  /** The synchronous part of the store's call: all of it for an inline SQLite write, a message post for the writer thread. */
+  blockingSeconds: number
   rows: number
   ok: boolean
 }
@@ -105,11 +108,14 @@ export class UsageRecorder {
     const rows = this.buffer.splice(0, this.options.maxBatch ?? 5_000)
     if (rows.length === 0) return
     const started = performance.now()
+    let returned = started
     try {
       // The rollups move in the same transaction/batch as the rows: a failed write changes neither.
-      await this.options.store.writeUsage(rows, this.rollUps)
+      const written = this.options.store.writeUsage(rows, this.rollUps)
+      returned = performance.now()
+      await written
     } catch (err) {
-      this.timed(started, rows.length, false)
+      this.timed(started, returned, rows.length, false)
       this.buffer.unshift(...rows)
       this.options.log.error('usage write failed; will retry', { rows: rows.length, error: err instanceof Error ? err.message : String(err) })
       if (this.timer === undefined) {
@@ -120,7 +126,7 @@ export class UsageRecorder {
       }
       return
     }
-    this.timed(started, rows.length, true)
+    this.timed(started, returned, rows.length, true)
     for (const listener of this.writtenListeners) this.notify(listener, rows)
     if (this.buffer.length > 0 && this.timer === undefined) {
       this.timer = setTimeout(() => {
@@ -130,8 +136,8 @@ export class UsageRecorder {
     }
   }
 
-  private timed(started: number, rows: number, ok: boolean): void {
-    const timing = { seconds: (performance.now() - started) / 1000, rows, ok }
+  private timed(started: number, returned: number, rows: number, ok: boolean): void {
+    const timing = { seconds: (performance.now() - started) / 1000, blockingSeconds: (returned - started) / 1000, rows, ok }
     for (const listener of this.flushListeners) this.notify(listener, timing)
   }
 }

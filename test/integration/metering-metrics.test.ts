@@ -89,5 +89,10 @@ describe('GET /metrics', () => {
     const max = sampleValue(x, 'manifold_usage_flush_max_seconds', {}) ?? 0
     expect(max).toBeGreaterThan(0)
     expect(sampleValue(x, 'manifold_usage_flush_seconds_sum', {})).toBeGreaterThanOrEqual(max)
+    // The in-process test store writes inline: the whole write holds the event loop.
+    expect(sampleValue(x, 'manifold_usage_flush_blocking_seconds_count', {})).toBe(flushes)
+    const blockingMax = sampleValue(x, 'manifold_usage_flush_blocking_max_seconds', {}) ?? 0
+    expect(blockingMax).toBeGreaterThan(0)
+    expect(blockingMax).toBeLessThanOrEqual(max)
   })
 })

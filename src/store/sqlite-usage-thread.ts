@@ -1,0 +1,43 @@
+import Database from 'better-sqlite3'
+import { parentPort, workerData } from 'node:worker_threads'
+import { sqliteUsageWriter, type CompiledStatement } from './sqlite-usage-writer.js'
+import type { UsageInsert } from './store.js'
+
+/** A batch to write, as the main thread posts it. */
+export interface UsageWriteMessage {
+  id: number
+  rows: UsageInsert[]
+  after: CompiledStatement[]
+}
+
+/** The answer once the batch's transaction committed (no error) or rolled back (error). */
+export interface UsageWriteReply {
+  id: number
+  error?: string
+}
+
+/**
+ * The writer thread: its own connection to the gateway's database file (WAL, so it writes while the main
+ * connection reads), writing each posted batch in one transaction and answering once it is committed.
+ * Batches are handled one at a time, in the order posted.
+ */
+function serve(path: string): void {
+  const port = parentPort
+  if (!port) throw new Error('sqlite-usage-thread runs as a worker thread only')
+  const client = new Database(path)
+  client.pragma('synchronous = NORMAL')
+  client.pragma('busy_timeout = 5000')
+  const write = sqliteUsageWriter(client)
+  port.on('message', (message: UsageWriteMessage) => {
+    let reply: UsageWriteReply
+    try {
+      write(message.rows, message.after)
+      reply = { id: message.id }
+    } catch (err) {
+      reply = { id: message.id, error: err instanceof Error ? err.message : String(err) }
+    }
+    port.postMessage(reply)
+  })
+}
+
+serve((workerData as { path: string }).path)
