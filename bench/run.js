@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { scrapeUsageFlush } from './flush-metrics.js'
 import { machineInfo, rssMb } from './machine.js'
 import { renderChart, renderMarkdown, summarize, updateBenchmarksMd } from './report.js'
 import { addedLatency, checkAnswers, checkFanOut, fanOut, streaming, throughput } from './scenarios.js'
@@ -111,6 +112,9 @@ async function main() {
     results.fanOut = fanProblems.length
       ? { notAvailable: fanProblems.join('; ') }
       : await attempt('(d) fan-out', () => fanOut(manifoldTarget, mock.url, { reps, log, ...plan.d }))
+
+    // (h) The usage flush timings under the load just run, from Manifold's /metrics.
+    results.usageFlush = await attempt('(h) usage flush', () => scrapeUsageFlush(manifold))
 
     // (g) SIGTERM lets Manifold flush its last usage batch; then its database is read.
     const exit = await manifold.stop('SIGTERM')

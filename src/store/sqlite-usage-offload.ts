@@ -11,8 +11,8 @@ interface Pending {
 /**
  * The main thread's side of the usage writer thread: `write` posts a batch and resolves once the thread has
  * committed it, so the recorder's semantics (rows kept and retried on failure, listeners told after the
- * commit, SIGTERM drain awaiting the last flush) are the same as for an inline write. The thread is started
- * on the first write and holds the process open only while a write is pending.
+ * commit, SIGTERM drain awaiting the last flush) are the same as for an inline write. The thread holds the
+ * process open only while a write is pending.
  */
 export class UsageWriterThread {
   private worker: Worker | undefined
@@ -21,7 +21,10 @@ export class UsageWriterThread {
   private nextId = 1
   private failure: Error | undefined
 
-  constructor(private readonly path: string) {}
+  /** Starts the thread now, so its start-up cost is not paid by the first flush under load. */
+  constructor(private readonly path: string) {
+    this.started()
+  }
 
   /** True once the thread failed to start or died: the store then writes on the main thread. */
   get broken(): boolean {
