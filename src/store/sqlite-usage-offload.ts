@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads'
-import type { CompiledStatement } from './sqlite-usage-writer.js'
-import type { UsageWriteMessage, UsageWriteReply } from './sqlite-usage-thread.js'
-import type { UsageInsert } from './store.js'
+import type { CompiledStatement, UsageValues } from './sqlite-usage-writer.js'
+import type { UsageThreadData, UsageWriteMessage, UsageWriteReply } from './sqlite-usage-thread.js'
 
 interface Pending {
   resolve: () => void
@@ -22,7 +21,7 @@ export class UsageWriterThread {
   private failure: Error | undefined
 
   /** Starts the thread now, so its start-up cost is not paid by the first flush under load. */
-  constructor(private readonly path: string) {
+  constructor(private readonly data: UsageThreadData) {
     this.started()
   }
 
@@ -31,7 +30,7 @@ export class UsageWriterThread {
     return this.failure !== undefined
   }
 
-  write(rows: readonly UsageInsert[], after: readonly CompiledStatement[]): Promise<void> {
+  write(rows: readonly UsageValues[], after: readonly CompiledStatement[]): Promise<void> {
     if (this.failure) return Promise.reject(this.failure)
     const worker = this.started()
     const id = this.nextId++
@@ -58,7 +57,7 @@ export class UsageWriterThread {
 
   private started(): Worker {
     if (this.worker) return this.worker
-    const worker = startThread({ path: this.path })
+    const worker = startThread(this.data)
     worker.unref()
     worker.on('message', (reply: UsageWriteReply) => this.settle(reply))
     worker.on('error', (err) => this.fail(err))
@@ -89,9 +88,11 @@ export class UsageWriterThread {
  * sqlite-usage-thread.js next to this module in the build. Run from source (tsx), the thread gets no loader
  * hooks of its own, so it registers tsx's before importing the .ts entry.
  */
-function startThread(workerData: { path: string }): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqlite-usage-thread.js', import.meta.url), { workerData })
+function startThread(workerData: UsageThreadData): Worker {
+  // A small heap: the thread holds one batch at a time. Past it the thread ends and the store writes inline.
+  const resourceLimits = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 }
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqlite-usage-thread.js', import.meta.url), { workerData, resourceLimits })
   const entry = new URL('./sqlite-usage-thread.ts', import.meta.url).href
   const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}) })`
-  return new Worker(bootstrap, { eval: true, workerData })
+  return new Worker(bootstrap, { eval: true, workerData, resourceLimits })
 }

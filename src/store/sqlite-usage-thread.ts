@@ -1,12 +1,17 @@
 import Database from 'better-sqlite3'
 import { parentPort, workerData } from 'node:worker_threads'
-import { sqliteUsageWriter, type CompiledStatement } from './sqlite-usage-writer.js'
-import type { UsageInsert } from './store.js'
+import { sqliteUsageWriter, type CompiledStatement, type UsageValues } from './sqlite-usage-writer.js'
+
+/** What the thread is started with: the database file and the usage insert's columns. */
+export interface UsageThreadData {
+  path: string
+  columns: string[]
+}
 
 /** A batch to write, as the main thread posts it. */
 export interface UsageWriteMessage {
   id: number
-  rows: UsageInsert[]
+  rows: UsageValues[]
   after: CompiledStatement[]
 }
 
@@ -21,13 +26,13 @@ export interface UsageWriteReply {
  * connection reads), writing each posted batch in one transaction and answering once it is committed.
  * Batches are handled one at a time, in the order posted.
  */
-function serve(path: string): void {
+function serve({ path, columns }: UsageThreadData): void {
   const port = parentPort
   if (!port) throw new Error('sqlite-usage-thread runs as a worker thread only')
   const client = new Database(path)
   client.pragma('synchronous = NORMAL')
   client.pragma('busy_timeout = 5000')
-  const write = sqliteUsageWriter(client)
+  const write = sqliteUsageWriter(client, columns)
   port.on('message', (message: UsageWriteMessage) => {
     let reply: UsageWriteReply
     try {
@@ -40,4 +45,4 @@ function serve(path: string): void {
   })
 }
 
-serve((workerData as { path: string }).path)
+serve(workerData as UsageThreadData)

@@ -1,6 +1,4 @@
 import type Database from 'better-sqlite3'
-import type { UsageInsert } from './store.js'
-import { multiRowSizes, usageInsertPlan } from './usage-inserts.js'
 
 /** SQLite's default SQLITE_MAX_VARIABLE_NUMBER (32,766 since 3.32), with a little room. */
 export const SQLITE_MAX_PARAMS = 32_000
@@ -11,17 +9,38 @@ export interface CompiledStatement {
   params: unknown[]
 }
 
+/** One usage row as the values of the insert's columns, in order (defaults applied, booleans as 0/1). */
+export type UsageValues = unknown[]
+
 /**
- * The usage write on one SQLite connection, as a function of the rows and the trailing statements (the
- * rollups), all in one transaction. Inserts are multi-row, prepared once per size (powers of two up to the
- * bound-variable limit); trailing statements are prepared once per distinct text. No SQL is built per flush.
- * The main thread (inline writes, tests) and the writer thread both use it.
+ * How a batch splits into multi-row inserts: the largest power of two that fits, repeatedly, so a store needs
+ * at most log2(maxRows) + 1 prepared statements (one per size) however many rows a flush holds.
  */
-export function sqliteUsageWriter(client: Database.Database): (rows: readonly UsageInsert[], after: readonly CompiledStatement[]) => void {
-  const plan = usageInsertPlan()
-  const maxRowsPerInsert = Math.min(256, Math.floor(SQLITE_MAX_PARAMS / plan.columns.length))
-  const insertHead = `INSERT INTO usage (${plan.columns.map((c) => `"${c}"`).join(', ')}) VALUES `
-  const rowPlaceholders = `(${plan.columns.map(() => '?').join(', ')})`
+export function multiRowSizes(rows: number, maxRows: number): number[] {
+  let cap = 1
+  while (cap * 2 <= maxRows) cap *= 2
+  const sizes: number[] = []
+  let left = rows
+  while (left > 0) {
+    let size = cap
+    while (size > left) size /= 2
+    sizes.push(size)
+    left -= size
+  }
+  return sizes
+}
+
+/**
+ * The usage write on one SQLite connection: the rows (as values of `columns`) and the trailing statements
+ * (the rollups), all in one transaction. Inserts are multi-row, prepared once per size (powers of two up to
+ * the bound-variable limit); trailing statements are prepared once per distinct text. No SQL is built per
+ * flush. The main thread (inline writes, tests) and the writer thread both use it; it needs no schema code,
+ * so the thread loads only better-sqlite3.
+ */
+export function sqliteUsageWriter(client: Database.Database, columns: readonly string[]): (rows: readonly UsageValues[], after: readonly CompiledStatement[]) => void {
+  const maxRowsPerInsert = Math.min(256, Math.floor(SQLITE_MAX_PARAMS / columns.length))
+  const insertHead = `INSERT INTO usage (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `
+  const rowPlaceholders = `(${columns.map(() => '?').join(', ')})`
   const preparedBySql = new Map<string, Database.Statement>()
   const prepared = (sql: string): Database.Statement => {
     let statement = preparedBySql.get(sql)
@@ -40,11 +59,11 @@ export function sqliteUsageWriter(client: Database.Database): (rows: readonly Us
     }
     return prepared(sql)
   }
-  return client.transaction((rows: readonly UsageInsert[], after: readonly CompiledStatement[]) => {
+  return client.transaction((rows: readonly UsageValues[], after: readonly CompiledStatement[]) => {
     let next = 0
     for (const size of multiRowSizes(rows.length, maxRowsPerInsert)) {
       const params: unknown[] = []
-      for (let i = next; i < next + size; i++) params.push(...plan.values(rows[i]!))
+      for (let i = next; i < next + size; i++) params.push(...rows[i]!)
       insertOf(size).run(params)
       next += size
     }

@@ -7,6 +7,7 @@ import * as schema from './schema.js'
 import type { BatchStatement, Db, Store } from './store.js'
 import { UsageWriterThread } from './sqlite-usage-offload.js'
 import { sqliteUsageWriter, SQLITE_MAX_PARAMS, type CompiledStatement } from './sqlite-usage-writer.js'
+import { usageInsertPlan } from './usage-inserts.js'
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for tests. */
@@ -48,8 +49,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     }
     return compiled
   }
-  const writeInline = sqliteUsageWriter(client)
-  const thread = options.usageWriterThread && options.path !== ':memory:' ? new UsageWriterThread(options.path) : undefined
+  const plan = usageInsertPlan()
+  const writeInline = sqliteUsageWriter(client, plan.columns)
+  const thread = options.usageWriterThread && options.path !== ':memory:' ? new UsageWriterThread({ path: options.path, columns: plan.columns }) : undefined
 
   return {
     // better-sqlite3's drizzle database is the 'sync' flavour; its queries are awaitable all the same.
@@ -60,16 +62,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async writeUsage(rows, after) {
       const compiled = after.map(compile)
+      const values = rows.map(plan.values)
       if (thread && !thread.broken) {
         try {
-          await thread.write(rows, compiled)
+          await thread.write(values, compiled)
           return
         } catch (err) {
           // A batch SQLite refused is the recorder's to retry; a dead thread rolled its transaction back.
           if (!thread.broken) throw err
         }
       }
-      writeInline(rows, compiled)
+      writeInline(values, compiled)
     },
     async close() {
       await thread?.close()

@@ -26,21 +26,3 @@ export function usageInsertPlan(): { columns: string[]; values: (row: UsageInser
   })
   return { columns, values: (row) => readers.map((read) => read(row)) }
 }
-
-/**
- * How a batch splits into multi-row inserts: the largest power of two that fits, repeatedly, so a store needs
- * at most log2(maxRows) + 1 prepared statements (one per size) however many rows a flush holds.
- */
-export function multiRowSizes(rows: number, maxRows: number): number[] {
-  let cap = 1
-  while (cap * 2 <= maxRows) cap *= 2
-  const sizes: number[] = []
-  let left = rows
-  while (left > 0) {
-    let size = cap
-    while (size > left) size /= 2
-    sizes.push(size)
-    left -= size
-  }
-  return sizes
-}

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { rollUpStatements } from '../../src/metering/usage-rollup.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
 import type { Store, UsageInsert } from '../../src/store/store.js'
-import { multiRowSizes } from '../../src/store/usage-inserts.js'
+import { multiRowSizes } from '../../src/store/sqlite-usage-writer.js'
 
 const MIGRATIONS = join(import.meta.dirname, '..', '..', 'migrations')
 const HOUR = Date.UTC(2026, 11, 4, 9)
