@@ -22,7 +22,7 @@ const started = performance.now()
 const log = (msg) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${msg}\n`)
 
 const plan = quick
-  ? { a: { amount: 20, warm: false }, b: { fixedAmount: 64 }, c: { total: 2, concurrency: 2 }, d: { amountSerial: 2, amountParallel: 64, warm: false } }
+  ? { a: { amount: 20, warm: false }, b: { fixedAmount: 64 }, c: { total: 2, concurrency: 2, warm: false }, d: { amountSerial: 2, amountParallel: 64, warm: false } }
   : { a: { amount: 2000 }, b: { seconds: 4 }, c: { total: 24, concurrency: 8 }, d: { amountSerial: 40, amountParallel: 1280 } }
 
 /** Runs one scenario; an error marks it "not available" with the reason instead of ending the run. */

@@ -129,17 +129,23 @@ const gapStats = (results) => {
 }
 
 /** (c) Streams: time to first token and the gap between chunks, each minus the direct stream's. */
-export async function streaming(targets, direct, { reps, total, concurrency, log }) {
+export async function streaming(targets, direct, { reps, total, concurrency, warm = true, log }) {
   const agent = newStreamAgent()
   const perRep = Object.fromEntries([direct, ...targets].map((t) => [t.name, { ttft: [], gapP50: [], gapP99: [], ttftAbs: [] }]))
+  // One round of streams right before each measured run warms that system (and the client's connections).
+  const measure = async (t) => {
+    const run = (n) => streamMany({ url: t.url, headers: t.headers, body: streamBody(t.model), total: n, concurrency, agent })
+    if (warm) served(t, (await run(concurrency)).filter((r) => r.status === 200).length)
+    return run(total)
+  }
   try {
     for (let rep = 0; rep < reps; rep++) {
-      const base = gapStats(await streamMany({ url: direct.url, headers: direct.headers, body: streamBody(direct.model), total, concurrency, agent }))
+      const base = gapStats(await measure(direct))
       perRep.direct.ttftAbs.push(base.ttftP50)
       perRep.direct.gapP50.push(base.gapP50)
       perRep.direct.gapP99.push(base.gapP99)
       for (const t of rotate(targets, rep)) {
-        const results = await streamMany({ url: t.url, headers: t.headers, body: streamBody(t.model), total, concurrency, agent })
+        const results = await measure(t)
         const bad = results.filter((r) => r.status !== 200 || !r.done || r.text !== streamedText())
         served(t, results.length - bad.length)
         if (bad.length) throw new Error(`${t.name}: ${bad.length}/${results.length} streams incomplete or wrong`)
