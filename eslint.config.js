@@ -1,7 +1,11 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const nodeOnly = ['src/node.ts', 'src/node-fetch.ts', 'src/cli.ts', 'src/store/sqlite.ts']
+const nodeOnly = [
+  'src/node.ts', 'src/node-fetch.ts', 'src/cli.ts', 'src/store/sqlite.ts',
+  // The usage writer thread (Node only: the server's usage batches off the event loop).
+  'src/store/sqlite-usage-writer.ts', 'src/store/sqlite-usage-thread.ts', 'src/store/sqlite-usage-offload.ts',
+]
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bench/portkey/**', 'bench/results/**', '.wrangler/**', 'coverage/**'] },

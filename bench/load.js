@@ -1,28 +1,52 @@
-// Load generation: autocannon (as a library) for request/response scenarios, and a small streaming
+// Load generation: a bounded request loop over undici for request/response scenarios, and a small streaming
 // client that timestamps every SSE frame as it arrives, for time to first token and gaps between chunks.
-import autocannon from 'autocannon'
-import { Agent, request } from 'undici'
+import { Agent, Pool, request } from 'undici'
 
 /**
- * A bounded autocannon run: exactly `amount` requests over `connections` connections. Latencies are kept
- * from autocannon's per-response event at full (sub-millisecond) resolution; its own histogram rounds to 1 ms.
+ * A bounded run: exactly `amount` requests over `connections` keep-alive connections, each connection
+ * sending its next request as soon as its previous answer has been read. The run's time is from the first
+ * request sent to the last response read (not rounded to a ticker), and every latency is kept at full
+ * resolution.
  */
 export async function hammer({ url, headers, body, connections, amount, timeoutSec = 30 }) {
+  const target = new URL(url)
+  const pool = new Pool(target.origin, { connections, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: timeoutSec * 1000, bodyTimeout: timeoutSec * 1000 })
+  const options = { method: 'POST', path: `${target.pathname}${target.search}`, headers: { 'content-type': 'application/json', ...headers }, body }
   const latencies = []
-  const started = performance.now()
-  const instance = autocannon({
-    url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body,
-    connections, amount, timeout: timeoutSec, pipelining: 1,
-  })
-  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime)
-  })
-  const result = await instance
-  const seconds = (performance.now() - started) / 1000
-  return {
-    requests: amount, ok: result['2xx'], non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
-    seconds, rps: result['2xx'] / seconds, latencies: latencies.sort((a, b) => a - b),
+  let issued = 0
+  let ok = 0
+  let non2xx = 0
+  let errors = 0
+  let timeouts = 0
+  let lastResponse = 0
+  const worker = async () => {
+    while (issued < amount) {
+      issued++
+      const sent = performance.now()
+      try {
+        const res = await pool.request(options)
+        await res.body.dump({ limit: Number.POSITIVE_INFINITY })
+        const done = performance.now()
+        lastResponse = Math.max(lastResponse, done)
+        if (res.statusCode >= 200 && res.statusCode < 300) {
+          ok++
+          latencies.push(done - sent)
+        } else non2xx++
+      } catch (err) {
+        if (err?.code === 'UND_ERR_HEADERS_TIMEOUT' || err?.code === 'UND_ERR_BODY_TIMEOUT') timeouts++
+        else errors++
+        lastResponse = Math.max(lastResponse, performance.now())
+      }
+    }
   }
+  const started = performance.now()
+  try {
+    await Promise.all(Array.from({ length: Math.min(connections, amount) }, worker))
+  } finally {
+    await pool.close()
+  }
+  const seconds = (lastResponse - started) / 1000
+  return { requests: amount, ok, non2xx, errors, timeouts, seconds, rps: ok / seconds, latencies: latencies.sort((a, b) => a - b) }
 }
 
 export function newStreamAgent() {

@@ -24,25 +24,56 @@ function figuresOf(results, name) {
   }
 }
 
+const ms = (v) => (v === null || v === undefined ? 'n/a' : `${round(v, 2)} ms`)
+const plus = (v) => (v === null ? 'n/a' : `${v >= 0 ? '+' : '−'}${round(Math.abs(v), 2)}`)
+
+/**
+ * The issue's goals table: each figure for the floor, Manifold and Portkey, Manifold's ratio to the floor
+ * in the same run, the goal, and whether it is met (null when a figure is missing).
+ */
 function goals(figures, results) {
   const m = figures.manifold
   const f = figures.floor
   const p = figures.portkey
   const list = []
-  const goal = (name, actual, target, met, unit = '') => list.push({
-    goal: name, actual: round(actual, 3), target: round(target, 3), unit, met: actual === null || target === null ? null : met(actual, target),
+  const row = ({ figure, floor, manifold, portkey, ratio: ratioText, goal, met, unit = '' }) => list.push({
+    figure, floor: round(floor, 3), manifold: round(manifold, 3), portkey: round(portkey, 3), unit, ratio: ratioText, goal,
+    met: manifold === null || manifold === undefined || met === null ? null : met,
   })
-  goal('(b) throughput ≥ 3× Portkey', med(m?.rps), med(p?.rps) === null ? null : 3 * med(p.rps), (a, t) => a >= t, 'req/s')
-  goal('(b) throughput ≥ 70% of floor', med(m?.rps), 0.7 * med(f?.rps), (a, t) => a >= t, 'req/s')
-  goal('(f) CPU/request ≤ 1.5× floor', med(m?.cpuUsPerRequest), 1.5 * med(f?.cpuUsPerRequest), (a, t) => a <= t, 'µs')
-  goal('(a) added p50 ≤ floor + 0.3 ms', med(m?.addedP50Ms), med(f?.addedP50Ms) + 0.3, (a, t) => a <= t, 'ms')
-  goal('(a) added p99 ≤ floor + 1 ms', med(m?.addedP99Ms), med(f?.addedP99Ms) + 1, (a, t) => a <= t, 'ms')
-  goal('(c) added TTFT ≤ floor + 0.5 ms', med(m?.addedTtftMs), med(f?.addedTtftMs) + 0.5, (a, t) => a <= t, 'ms')
-  for (const route of ['fan2', 'fan3']) {
-    goal(`(d) ${route} p50 at 1 connection ≤ slowest + 1 ms`, med(results.fanOut?.[route]?.addedP50At1), 1, (a, t) => a <= t, 'ms')
+  const both = (a, b, fn) => (a === null || a === undefined || b === null || b === undefined ? null : fn(a, b))
+  const fRps = med(f?.rps)
+  const mRps = med(m?.rps)
+  row({ figure: 'req/s, 64 connections', floor: fRps, manifold: mRps, portkey: med(p?.rps), unit: 'req/s',
+    ratio: both(mRps, fRps, (a, b) => `${round((100 * a) / b, 0)}% of floor`), goal: '≥ 70% of floor', met: both(mRps, fRps, (a, b) => a >= 0.7 * b) })
+  if (med(p?.rps) !== null) {
+    row({ figure: 'req/s over Portkey', floor: null, manifold: mRps, portkey: med(p.rps), unit: 'req/s',
+      ratio: both(mRps, med(p.rps), (a, b) => `${round(a / b, 2)}× Portkey`), goal: '≥ 3× Portkey', met: both(mRps, med(p.rps), (a, b) => a >= 3 * b) })
   }
-  goal('(e) RSS after load ≤ 150 MB', med(m?.rssAfterLoadMb), 150, (a, t) => a <= t, 'MB')
-  goal('(g) no usage row missing', results.usageRows?.missing ?? null, 0, (a) => a === 0, 'rows')
+  const fCpu = med(f?.cpuUsPerRequest)
+  const mCpu = med(m?.cpuUsPerRequest)
+  row({ figure: 'CPU per request', floor: fCpu, manifold: mCpu, portkey: med(p?.cpuUsPerRequest), unit: 'µs',
+    ratio: both(mCpu, fCpu, (a, b) => `${round(a / b, 2)}× floor`), goal: '≤ 1.5× floor', met: both(mCpu, fCpu, (a, b) => a <= 1.5 * b) })
+  for (const [figure, key, margin] of [['added p50, 1 connection', 'addedP50Ms', 0.3], ['added p99, 1 connection', 'addedP99Ms', 1], ['added time to first token', 'addedTtftMs', 0.5]]) {
+    const fv = med(f?.[key])
+    const mv = med(m?.[key])
+    row({ figure, floor: fv, manifold: mv, portkey: med(p?.[key]), unit: 'ms',
+      ratio: both(mv, fv, (a, b) => `floor ${plus(a - b)} ms`), goal: `≤ floor + ${margin} ms`, met: both(mv, fv, (a, b) => a <= b + margin) })
+  }
+  const mRss = med(m?.rssAfterLoadMb)
+  row({ figure: 'RSS after load', floor: med(f?.rssAfterLoadMb), manifold: mRss, portkey: med(p?.rssAfterLoadMb), unit: 'MB',
+    ratio: both(mRss, med(f?.rssAfterLoadMb), (a, b) => `${round(a / b, 2)}× floor`), goal: '≤ 150 MB', met: mRss === null ? null : mRss <= 150 })
+  for (const route of ['fan2', 'fan3']) {
+    const fan = results.fanOut?.[route]
+    const v = med(fan?.addedP50At1)
+    row({ figure: `fan-out \`all\` to ${fan?.targets ?? (route === 'fan2' ? 2 : 3)} targets, p50 over the slowest`, floor: null, manifold: v, portkey: null, unit: 'ms',
+      ratio: null, goal: '≤ 1 ms', met: v === null ? null : v <= 1 })
+  }
+  const flush = results.usageFlush && !results.usageFlush.notAvailable ? results.usageFlush : null
+  row({ figure: 'usage flush: event loop held, p99 (max)', floor: null, manifold: flush?.blockingP99MsAtMost ?? null, portkey: null, unit: 'ms',
+    ratio: flush ? `≤ ${ms(flush.blockingP99MsAtMost)} (max ${ms(flush.blockingMaxMs)}); whole write p99 ≤ ${ms(flush.durationP99MsAtMost)} (max ${ms(flush.durationMaxMs)})` : null,
+    goal: '≤ 1 ms (never in the p99)', met: flush ? flush.blockingP99MsAtMost <= 1 : null })
+  const missing = results.usageRows?.missing ?? null
+  row({ figure: 'usage rows lost', floor: null, manifold: missing, portkey: null, unit: 'rows', ratio: null, goal: '0', met: missing === null ? null : missing === 0 })
   return list
 }
 
@@ -98,6 +129,10 @@ export function renderMarkdown(report) {
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}; load average ${m.loadAverageAtStart.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end.`,
     `Medians of ${report.repetitions} interleaved repetition(s), min–max in brackets; "added" is over the direct call to the same mock.`,
     '',
+    renderGoals(report.goals),
+    '',
+    'Every figure:',
+    '',
     ...lines,
     '',
   ]
@@ -111,11 +146,25 @@ export function renderMarkdown(report) {
     out.push(`(d) fan-out: not available${fan?.notAvailable ? `: ${fan.notAvailable}` : ''}`)
   }
   const u = report.usageRows
+  const flush = report.raw.usageFlush
+  if (flush && !flush.notAvailable) {
+    out.push('', `(h) usage flushes: ${flush.flushes} batch writes, ${flush.rowsWritten} rows, ${flush.failures} failed; whole write p99 ≤ ${round(flush.durationP99MsAtMost, 2)} ms, max ${round(flush.durationMaxMs, 2)} ms; event loop held p99 ≤ ${round(flush.blockingP99MsAtMost, 2)} ms, max ${round(flush.blockingMaxMs, 2)} ms.`)
+  }
   if (u) out.push('', `(g) usage rows: ${u.written} written for ${u.expected} upstream attempts served (${u.missing === 0 ? 'none missing' : `${u.missing} missing`}).`)
-  out.push('', '| Goal | Manifold | Target | Met |', '|---|---|---|---|')
-  for (const g of report.goals) out.push(`| ${g.goal} | ${g.actual ?? 'n/a'} ${g.unit} | ${g.target ?? 'n/a'} ${g.unit} | ${g.met === null ? 'n/a' : g.met ? 'yes' : '**no**'} |`)
+
   for (const note of report.notes) out.push('', `Note: ${note}`)
   return out.join('\n')
+}
+
+const cell = (v, unit) => (v === null || v === undefined ? '—' : `${v} ${unit}`)
+
+/** The goals table: figure, floor, Manifold, Portkey, ratio to the floor, goal, PASS/MISS. */
+export function renderGoals(goalRows) {
+  const lines = ['| Figure | floor | Manifold | Portkey | Manifold vs floor | Goal | |', '|---|---|---|---|---|---|---|']
+  for (const g of goalRows) {
+    lines.push(`| ${g.figure} | ${cell(g.floor, g.unit)} | ${cell(g.manifold, g.unit)} | ${cell(g.portkey, g.unit)} | ${g.ratio ?? '—'} | ${g.goal} | ${g.met === null ? 'n/a' : g.met ? 'PASS' : '**MISS**'} |`)
+  }
+  return lines.join('\n')
 }
 
 const escapeXml = (s) => String(s).replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c])

@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { scrapeUsageFlush } from './flush-metrics.js'
 import { machineInfo, rssMb } from './machine.js'
 import { renderChart, renderMarkdown, summarize, updateBenchmarksMd } from './report.js'
 import { addedLatency, checkAnswers, checkFanOut, fanOut, streaming, throughput } from './scenarios.js'
@@ -21,7 +22,7 @@ const started = performance.now()
 const log = (msg) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${msg}\n`)
 
 const plan = quick
-  ? { a: { amount: 20, warm: false }, b: { fixedAmount: 64 }, c: { total: 2, concurrency: 2 }, d: { amountSerial: 2, amountParallel: 64, warm: false } }
+  ? { a: { amount: 20, warm: false }, b: { fixedAmount: 64 }, c: { total: 2, concurrency: 2, warm: false }, d: { amountSerial: 2, amountParallel: 64, warm: false } }
   : { a: { amount: 2000 }, b: { seconds: 4 }, c: { total: 24, concurrency: 8 }, d: { amountSerial: 40, amountParallel: 1280 } }
 
 /** Runs one scenario; an error marks it "not available" with the reason instead of ending the run. */
@@ -111,6 +112,9 @@ async function main() {
     results.fanOut = fanProblems.length
       ? { notAvailable: fanProblems.join('; ') }
       : await attempt('(d) fan-out', () => fanOut(manifoldTarget, mock.url, { reps, log, ...plan.d }))
+
+    // (h) The usage flush timings under the load just run, from Manifold's /metrics.
+    results.usageFlush = await attempt('(h) usage flush', () => scrapeUsageFlush(manifold))
 
     // (g) SIGTERM lets Manifold flush its last usage batch; then its database is read.
     const exit = await manifold.stop('SIGTERM')

@@ -70,15 +70,19 @@ async function hammerTarget(target, connections, amount) {
 export async function addedLatency(targets, direct, { reps, amount, warm = true, log }) {
   const perRep = Object.fromEntries(targets.map((t) => [t.name, { p50: [], p99: [] }]))
   perRep.direct = { p50: [], p99: [] }
-  if (warm) for (const t of [direct, ...targets]) await hammerTarget(t, 1, Math.min(200, amount))
+  // Each system is warmed right before its own measured run, so none is measured cold after another's run.
+  const measure = async (t) => {
+    if (warm) await hammerTarget(t, 1, Math.min(200, amount))
+    return hammerTarget(t, 1, amount)
+  }
   for (let rep = 0; rep < reps; rep++) {
-    const base = await hammerTarget(direct, 1, amount)
+    const base = await measure(direct)
     const baseP50 = percentile(base.latencies, 50)
     const baseP99 = percentile(base.latencies, 99)
     perRep.direct.p50.push(baseP50)
     perRep.direct.p99.push(baseP99)
     for (const t of rotate(targets, rep)) {
-      const run = await hammerTarget(t, 1, amount)
+      const run = await measure(t)
       perRep[t.name].p50.push(percentile(run.latencies, 50) - baseP50)
       perRep[t.name].p99.push(percentile(run.latencies, 99) - baseP99)
     }
@@ -90,17 +94,16 @@ export async function addedLatency(targets, direct, { reps, amount, warm = true,
 /** (b) 64 connections, 0 ms upstream: requests/s and p99; (e) RSS after; (f) CPU per request. */
 export async function throughput(targets, direct, { reps, seconds, fixedAmount, log }) {
   const perRep = {}
-  for (const t of [direct, ...targets]) {
-    // A warm-up that also sizes the measured runs (bounded by count, not time, so no call is cut short).
-    if (fixedAmount) t.amountB = fixedAmount
-    else {
-      const warm = await hammerTarget(t, 64, 1000)
-      t.amountB = Math.round(Math.min(60_000, Math.max(1000, warm.rps * seconds)) / 64) * 64
-    }
-    perRep[t.name] = { rps: [], p99: [], cpuUsPerReq: [], rssAfterMb: [] }
-  }
+  for (const t of [direct, ...targets]) perRep[t.name] = { rps: [], p99: [], cpuUsPerReq: [], rssAfterMb: [] }
   for (let rep = 0; rep < reps; rep++) {
     for (const t of rotate([direct, ...targets], rep)) {
+      // Warmed right before its own measured run; the first warm-up also sizes the measured runs
+      // (bounded by count, not time, so no call is cut short).
+      if (fixedAmount) t.amountB = fixedAmount
+      else {
+        const warm = await hammerTarget(t, 64, 1024)
+        t.amountB ??= Math.round(Math.min(60_000, Math.max(1024, warm.rps * seconds)) / 64) * 64
+      }
       const cpuBefore = t.pid ? cpuMs(t.pid) : null
       const run = await hammerTarget(t, 64, t.amountB)
       const r = perRep[t.name]
@@ -126,17 +129,23 @@ const gapStats = (results) => {
 }
 
 /** (c) Streams: time to first token and the gap between chunks, each minus the direct stream's. */
-export async function streaming(targets, direct, { reps, total, concurrency, log }) {
+export async function streaming(targets, direct, { reps, total, concurrency, warm = true, log }) {
   const agent = newStreamAgent()
   const perRep = Object.fromEntries([direct, ...targets].map((t) => [t.name, { ttft: [], gapP50: [], gapP99: [], ttftAbs: [] }]))
+  // One round of streams right before each measured run warms that system (and the client's connections).
+  const measure = async (t) => {
+    const run = (n) => streamMany({ url: t.url, headers: t.headers, body: streamBody(t.model), total: n, concurrency, agent })
+    if (warm) served(t, (await run(concurrency)).filter((r) => r.status === 200).length)
+    return run(total)
+  }
   try {
     for (let rep = 0; rep < reps; rep++) {
-      const base = gapStats(await streamMany({ url: direct.url, headers: direct.headers, body: streamBody(direct.model), total, concurrency, agent }))
+      const base = gapStats(await measure(direct))
       perRep.direct.ttftAbs.push(base.ttftP50)
       perRep.direct.gapP50.push(base.gapP50)
       perRep.direct.gapP99.push(base.gapP99)
       for (const t of rotate(targets, rep)) {
-        const results = await streamMany({ url: t.url, headers: t.headers, body: streamBody(t.model), total, concurrency, agent })
+        const results = await measure(t)
         const bad = results.filter((r) => r.status !== 200 || !r.done || r.text !== streamedText())
         served(t, results.length - bad.length)
         if (bad.length) throw new Error(`${t.name}: ${bad.length}/${results.length} streams incomplete or wrong`)

@@ -22,3 +22,12 @@ export function spread(values) {
 }
 
 export const round = (value, digits = 2) => (value === null || value === undefined ? null : Number(value.toFixed(digits)))
+
+/** The upper bound of the cumulative histogram bucket holding the p-th percentile (nearest rank); null when empty. */
+export function percentileFromBuckets(buckets, p) {
+  const sorted = [...buckets].sort((a, b) => a.le - b.le)
+  const total = sorted.at(-1)?.count ?? 0
+  if (total === 0) return null
+  const rank = Math.ceil((p / 100) * total)
+  return sorted.find((b) => b.count >= rank).le
+}

@@ -164,7 +164,7 @@ export async function startManifold(mockUrl, nodeArgs = []) {
     await system.stop('SIGKILL')
     throw new Error(`manifold: POST /admin/keys answered ${res.status} ${JSON.stringify(created)}`)
   }
-  return Object.assign(system, { key: created.key, dbPath, cleanup: () => rmSync(dir, { recursive: true, force: true }) })
+  return Object.assign(system, { key: created.key, adminKey: ADMIN_KEY, dbPath, cleanup: () => rmSync(dir, { recursive: true, force: true }) })
 }
 
 const installedVersion = (pkg) => {

@@ -6,6 +6,7 @@ import type { AppDeps } from './deps.js'
 import type { Logger } from './log.js'
 import { PriceTable } from './metering/prices.js'
 import type { PromptCatalog } from './prompt-api/catalog.js'
+import type { ApiReferenceScript } from './prompt-api/docs-page.js'
 import { UsageRecorder } from './metering/usage-recorder.js'
 import { GatewayMetrics } from './metering/gateway-metrics.js'
 import { MetricLabelBounds } from './observability/label-bounds.js'
@@ -35,7 +36,7 @@ export interface AssembleOptions {
   /** Default Math.random: load balancing and retry jitter. */
   random?: () => number
   prompts?: PromptCatalog
-  apiReferenceScript?: () => Promise<string>
+  apiReferenceScript?: () => Promise<ApiReferenceScript>
   /** Default: an in-process queue for the Node job runner. */
   jobQueue?: JobQueue
   resolveHost?: HostResolver

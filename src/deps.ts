@@ -7,6 +7,7 @@ import type { Logger } from './log.js'
 import type { PriceTable } from './metering/prices.js'
 import type { PromptCatalog } from './prompt-api/catalog.js'
 import type { UsageRecorder } from './metering/usage-recorder.js'
+import type { ApiReferenceScript } from './prompt-api/docs-page.js'
 import type { GatewayMetrics } from './metering/gateway-metrics.js'
 import type { Observability } from './observability/observability.js'
 import type { SpendLedger } from './metering/spend-ledger.js'
@@ -45,7 +46,7 @@ export interface AppDeps {
   /** The prompt APIs (loaded from prompts/ on Node, bundled on Workers); absent means none. */
   prompts?: PromptCatalog
   /** The interactive API reference's browser script (@scalar/api-reference), served at /docs. */
-  apiReferenceScript?: () => Promise<string>
+  apiReferenceScript?: () => Promise<ApiReferenceScript>
   /** Async jobs: where an accepted job is signalled (in-process on Node, Cloudflare Queues on Workers). */
   jobQueue: JobQueue
   /** DNS lookups for callback URL checks (node:dns on Node); absent on Workers, whose fetch reaches no private network. */

@@ -1,11 +1,11 @@
-import { accessSync, constants as fsConstants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { accessSync, constants as fsConstants, createReadStream, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import { Server as HttpServer, type ServerResponse } from 'node:http'
 import { Server as NetServer } from 'node:net'
+import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { serve, upgradeWebSocket } from '@hono/node-server'
 import { Agent, fetch as undiciFetch } from 'undici'
@@ -102,10 +102,10 @@ function checkDatabasePath(path: string): void {
 }
 
 /** Opens (and migrates) the database, turning SQLite's refusals (not a database, locked, read-only) into one line. */
-export function openDatabase(path: string): ReturnType<typeof openSqliteStore> {
+export function openDatabase(path: string, options: { usageWriterThread?: boolean } = {}): ReturnType<typeof openSqliteStore> {
   checkDatabasePath(path)
   try {
-    return openSqliteStore({ path, migrationsFolder: join(projectRoot(), 'migrations') })
+    return openSqliteStore({ path, migrationsFolder: join(projectRoot(), 'migrations'), ...options })
   } catch (err) {
     const code = (err as { code?: unknown }).code
     if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw err
@@ -136,9 +136,16 @@ function logPromptReport(log: Logger, dir: string, report: LoadReport): void {
   for (const warning of report.warnings) log.warn('prompt file warning', { warning })
 }
 
-/** @scalar/api-reference's browser bundle, read from node_modules when /docs first asks for it. */
-function apiReferenceScript(): Promise<string> {
-  return readFile(createRequire(import.meta.url).resolve('@scalar/api-reference/browser/standalone.js'), 'utf8')
+/** @scalar/api-reference's browser bundle, streamed from node_modules for each request (never held in memory). */
+export async function apiReferenceScript(): Promise<ReadableStream<Uint8Array>> {
+  const path = createRequire(import.meta.url).resolve('@scalar/api-reference/browser/standalone.js')
+  const file = createReadStream(path)
+  // Opened before answering, so a missing file is a clear error rather than a cut response.
+  await new Promise<void>((opened, failed) => {
+    file.once('open', () => opened())
+    file.once('error', failed)
+  })
+  return Readable.toWeb(file) as ReadableStream<Uint8Array>
 }
 
 /** Every address a name has, as the OS resolver (and so the connection) sees it: for callback URL checks. */
@@ -246,7 +253,8 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
   if (noProvider) log.warn(noProvider)
   const promptModels = () => prompts.names().flatMap((name) => prompts.versions(name))
   checkProviderReferences(config, env.MANIFOLD_CONFIG ?? 'config', promptModels())
-  const store = openDatabase(config.dbPath)
+  // The server writes usage batches on a worker thread: a flush never holds the event loop.
+  const store = openDatabase(config.dbPath, { usageWriterThread: true })
   const adminKeyHash = await ensureAdminKeyHash(store, config.adminKey, log, (secret) => {
     process.stdout.write(`\nManifold admin key (shown once, store it now): ${secret}\n\n`)
   })

@@ -12,6 +12,7 @@ import { CloudflareJobQueue, consumeJobMessages, sweepJobs, type JobMessage } fr
 import { consoleLogger } from './log.js'
 import { observabilitySettings } from './observability/settings.js'
 import { PromptCatalog } from './prompt-api/catalog.js'
+import type { ApiReferenceScript } from './prompt-api/docs-page.js'
 import { ensureAdminKeyHash } from './security/admin-key.js'
 import { openD1Store } from './store/d1.js'
 import { DurableKeyLimits } from './workers/key-limiter-client.js'
@@ -44,12 +45,12 @@ interface Instance {
 }
 
 /** The /docs script from the DOCS_ASSETS binding (wrangler.toml [assets]: @scalar/api-reference's browser folder). */
-function apiReferenceScript(assets: Fetcher | undefined): (() => Promise<string>) | undefined {
+function apiReferenceScript(assets: Fetcher | undefined): (() => Promise<ApiReferenceScript>) | undefined {
   if (!assets) return undefined
   return async () => {
     const res = await assets.fetch('https://docs-assets/standalone.js')
-    if (!res.ok) throw new Error(`DOCS_ASSETS answered ${res.status} for standalone.js`)
-    return res.text()
+    if (!res.ok || !res.body) throw new Error(`DOCS_ASSETS answered ${res.status} for standalone.js`)
+    return res.body as unknown as ReadableStream<Uint8Array>
   }
 }
 

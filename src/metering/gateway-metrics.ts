@@ -2,6 +2,7 @@ import type { MetricLabelBounds } from '../observability/label-bounds.js'
 import { HttpMetrics } from '../observability/http-metrics.js'
 import { renderRuntimeMetrics, type RuntimeSampler } from '../observability/runtime-metrics.js'
 import { familyHeader, HistogramSeries, labelText, type Labels } from './prometheus-text.js'
+import { UsageFlushMetrics } from './usage-flush-metrics.js'
 import type { UsageRecorder, UsageRow } from './usage-recorder.js'
 import { picoToUsdText } from './usd.js'
 
@@ -37,8 +38,10 @@ export class GatewayMetrics {
   private readonly series = new Map<string, ModelSeries>()
   /** Client requests, refusals included (fed by the access log middleware). */
   readonly http = new HttpMetrics()
+  private readonly flushes: UsageFlushMetrics
   constructor(usage: UsageRecorder, private readonly labels: MetricLabelBounds, private readonly runtime?: RuntimeSampler) {
     usage.subscribe((row) => this.observe(row))
+    this.flushes = new UsageFlushMetrics(usage)
   }
 
   private seriesOf(row: UsageRow): ModelSeries {
@@ -103,6 +106,7 @@ export class GatewayMetrics {
       cooling.set(target, Math.max(cooling.get(target) ?? 0, entry.until !== null && entry.until > now ? 1 : 0))
     }
     for (const [target, value] of cooling) out += `manifold_target_cooldown${labelText({ target })} ${value}\n`
+    out += this.flushes.render()
     if (this.runtime) out += renderRuntimeMetrics(this.runtime.sample())
     return out
   }

@@ -4,6 +4,16 @@ import { rollUpStatements } from './usage-rollup.js'
 
 export type UsageRow = UsageInsert
 
+/** One batch write: how long it took, how much of that held the event loop, and how many rows it wrote. */
+export interface UsageFlushTiming {
+  /** Until the rows were committed (or the write failed). */
+  seconds: number
+  /** The synchronous part of the store's call: all of it for an inline SQLite write, a message post for the writer thread. */
+  blockingSeconds: number
+  rows: number
+  ok: boolean
+}
+
 export interface UsageRecorderOptions {
   store: Store
   log: Logger
@@ -26,6 +36,7 @@ export class UsageRecorder {
   private flushing: Promise<void> | undefined
   private readonly listeners: Array<(row: UsageRow) => void> = []
   private readonly writtenListeners: Array<(rows: readonly UsageRow[]) => void> = []
+  private readonly flushListeners: Array<(timing: UsageFlushTiming) => void> = []
   /** Built once: their SQL never changes, so the SQLite store prepares them once. */
   private readonly rollUps: BatchStatement[]
 
@@ -45,6 +56,11 @@ export class UsageRecorder {
    */
   onWritten(listener: (rows: readonly UsageRow[]) => void): void {
     this.writtenListeners.push(listener)
+  }
+
+  /** Subscribes to the duration of every batch write, failed ones included (the flush histogram on /metrics). */
+  onFlushed(listener: (timing: UsageFlushTiming) => void): void {
+    this.flushListeners.push(listener)
   }
 
   record(row: UsageRow): void {
@@ -90,10 +106,16 @@ export class UsageRecorder {
 
   private async writeBuffered(): Promise<void> {
     const rows = this.buffer.splice(0, this.options.maxBatch ?? 5_000)
+    if (rows.length === 0) return
+    const started = performance.now()
+    let returned = started
     try {
       // The rollups move in the same transaction/batch as the rows: a failed write changes neither.
-      if (rows.length > 0) await this.options.store.writeUsage(rows, this.rollUps)
+      const written = this.options.store.writeUsage(rows, this.rollUps)
+      returned = performance.now()
+      await written
     } catch (err) {
+      this.timed(started, returned, rows.length, false)
       this.buffer.unshift(...rows)
       this.options.log.error('usage write failed; will retry', { rows: rows.length, error: err instanceof Error ? err.message : String(err) })
       if (this.timer === undefined) {
@@ -104,6 +126,7 @@ export class UsageRecorder {
       }
       return
     }
+    this.timed(started, returned, rows.length, true)
     for (const listener of this.writtenListeners) this.notify(listener, rows)
     // Nothing left to write: the armed timer goes. On Workers it may belong to a request that has ended,
     // where it never fires, and while it looked armed a row recorded after its response (a client gone
@@ -118,5 +141,10 @@ export class UsageRecorder {
         void this.flush()
       }, 0)
     }
+  }
+
+  private timed(started: number, returned: number, rows: number, ok: boolean): void {
+    const timing = { seconds: (performance.now() - started) / 1000, blockingSeconds: (returned - started) / 1000, rows, ok }
+    for (const listener of this.flushListeners) this.notify(listener, timing)
   }
 }

@@ -8,6 +8,12 @@
 
 export const API_REFERENCE_SCRIPT_PATH = '/docs/api-reference.js'
 
+/**
+ * The reference's browser bundle (about 3 MB), opened anew for each request that asks for it and streamed
+ * (from disk on Node, from the assets binding on Workers), so no copy of it stays in memory. A string is for tests.
+ */
+export type ApiReferenceScript = ReadableStream<Uint8Array> | string
+
 export const docsPage = `<!doctype html>
 <html lang="en">
 <head>

@@ -16,20 +16,15 @@ export function isPublicDocsAsset(method: string, path: string): boolean {
  */
 export function openapiRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
-  let script: Promise<string> | undefined
 
   app.get('/openapi.json', (c) => c.json(buildOpenApiDocument({ catalog: deps.prompts, principal: c.get('principal') })))
 
   app.get('/docs', (c) => c.html(docsPage, 200, { 'cache-control': 'no-cache' }))
 
-  app.get(API_REFERENCE_SCRIPT_PATH, async (c) => {
+  app.get(API_REFERENCE_SCRIPT_PATH, async () => {
     const load = deps.apiReferenceScript
     if (!load) throw new GatewayError(503, 'The API reference script is not part of this build.', { type: 'server_error', code: 'docs_unavailable' })
-    script ??= load().catch((err: unknown) => {
-      script = undefined
-      throw err
-    })
-    return c.body(await script, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' })
+    return new Response(await load(), { headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' } })
   })
 
   return app

@@ -4,13 +4,20 @@ import { dirname } from 'node:path'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import * as schema from './schema.js'
-import type { BatchStatement, Db, Store, UsageInsert } from './store.js'
+import type { BatchStatement, Db, Store } from './store.js'
+import { UsageWriterThread } from './sqlite-usage-offload.js'
+import { sqliteUsageWriter, SQLITE_MAX_PARAMS, type CompiledStatement } from './sqlite-usage-writer.js'
 import { usageInsertPlan } from './usage-inserts.js'
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for tests. */
   path: string
   migrationsFolder: string
+  /**
+   * Write usage batches on a worker thread with its own connection, so a flush never holds the event loop
+   * (the server); tests and the CLI write on the main thread.
+   */
+  usageWriterThread?: boolean
 }
 
 interface RunnableSync { run(): unknown }
@@ -31,42 +38,44 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     for (const statement of statements) (statement as unknown as RunnableSync).run()
   })
 
-  // The metering hot path: one insert prepared once, and the trailing statements (the rollups, whose SQL never
-  // changes) prepared once per distinct text, instead of building and preparing SQL on every flush.
-  const plan = usageInsertPlan()
-  const insertUsage = client.prepare(`INSERT INTO usage (${plan.columns.map((c) => `"${c}"`).join(', ')}) VALUES (${plan.columns.map(() => '?').join(', ')})`)
-  const preparedByText = new Map<string, Database.Statement>()
-  // The recorder passes the same statement objects on every flush: compile each once.
-  const compiledByStatement = new WeakMap<object, { sql: string; params: unknown[] }>()
-  const writeUsage = client.transaction((rows: readonly UsageInsert[], after: readonly BatchStatement[]) => {
-    for (const row of rows) insertUsage.run(plan.values(row))
-    for (const statement of after) {
-      let compiled = compiledByStatement.get(statement)
-      if (!compiled) {
-        compiled = (statement as unknown as CompilableQuery).toSQL()
-        compiledByStatement.set(statement, compiled)
-      }
-      const { sql, params } = compiled
-      let prepared = preparedByText.get(sql)
-      if (!prepared) {
-        prepared = client.prepare(sql)
-        preparedByText.set(sql, prepared)
-      }
-      prepared.run(params)
+  // The metering hot path: the trailing statements (the rollups) are the same objects on every flush, so each
+  // is compiled to SQL once; the write itself runs on the writer thread when asked, else here.
+  const compiledByStatement = new WeakMap<object, CompiledStatement>()
+  const compile = (statement: BatchStatement): CompiledStatement => {
+    let compiled = compiledByStatement.get(statement)
+    if (!compiled) {
+      compiled = (statement as unknown as CompilableQuery).toSQL()
+      compiledByStatement.set(statement, compiled)
     }
-  })
+    return compiled
+  }
+  const plan = usageInsertPlan()
+  const writeInline = sqliteUsageWriter(client, plan.columns)
+  const thread = options.usageWriterThread && options.path !== ':memory:' ? new UsageWriterThread({ path: options.path, columns: plan.columns }) : undefined
 
   return {
     // better-sqlite3's drizzle database is the 'sync' flavour; its queries are awaitable all the same.
     db: db as unknown as Db,
-    maxParams: 32_000,
+    maxParams: SQLITE_MAX_PARAMS,
     async batch(statements) {
       runAll(statements)
     },
     async writeUsage(rows, after) {
-      writeUsage(rows, after)
+      const compiled = after.map(compile)
+      const values = rows.map(plan.values)
+      if (thread && !thread.broken) {
+        try {
+          await thread.write(values, compiled)
+          return
+        } catch (err) {
+          // A batch SQLite refused is the recorder's to retry; a dead thread rolled its transaction back.
+          if (!thread.broken) throw err
+        }
+      }
+      writeInline(values, compiled)
     },
     async close() {
+      await thread?.close()
       client.close()
     },
   }

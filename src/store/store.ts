@@ -17,8 +17,9 @@ export interface Store {
   /** Runs the statements atomically: one transaction on SQLite, one batch on D1 (which has no interactive transactions). */
   batch(statements: [BatchStatement, ...BatchStatement[]]): Promise<void>
   /**
-   * The metering write path: inserts usage rows, then runs `after`, all atomically. SQLite runs one prepared
-   * insert per row (no SQL is built per flush); D1 batches multi-row inserts within its parameter limit.
+   * The metering write path: inserts usage rows, then runs `after`, all atomically. Both stores use multi-row
+   * inserts within their parameter limit; SQLite prepares them once per size (no SQL is built per flush) and,
+   * in the server, runs the transaction on a writer thread. Resolves once the rows are committed.
    */
   writeUsage(rows: readonly UsageInsert[], after: readonly BatchStatement[]): Promise<void>
   /** Largest number of bound parameters one statement may carry (D1: 100). */

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { chromium, type Browser, type BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { apiReferenceScript } from '../../src/node.js'
 import { PromptCatalog } from '../../src/prompt-api/catalog.js'
 import { startTestGateway, type TestGateway } from '../support/gateway.js'
 import { shippedPrompts } from '../support/prompt-files.js'
@@ -9,7 +10,7 @@ import { shippedPrompts } from '../support/prompt-files.js'
 /** Headless Chromium from the system (CI installs the `chromium` package; no browser is downloaded). */
 const CHROMIUM = { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] }
 
-const apiReferenceScript = () => readFile(createRequire(import.meta.url).resolve('@scalar/api-reference/browser/standalone.js'), 'utf8')
+const bundleText = () => readFile(createRequire(import.meta.url).resolve('@scalar/api-reference/browser/standalone.js'), 'utf8')
 
 describe('GET /docs in a browser', () => {
   let gw: TestGateway
@@ -44,7 +45,9 @@ describe('GET /docs in a browser', () => {
     const script = await fetch(`${gw.url}/docs/api-reference.js`)
     expect(script.status).toBe(200)
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
-    expect(await script.text()).toBe(await apiReferenceScript())
+    // Streamed from disk on each request (the Node loader): whole, and again on the next request.
+    expect(await script.text()).toBe(await bundleText())
+    expect(await (await fetch(`${gw.url}/docs/api-reference.js`)).text()).toBe(await bundleText())
     expect((await fetch(`${gw.url}/openapi.json`)).status).toBe(401)
   })
 

@@ -74,4 +74,25 @@ describe('GET /metrics', () => {
     expect(sampleValue(x, 'manifold_upstream_time_to_first_token_seconds_bucket', { ...gpt4o, le: '+Inf' })).toBe(1)
     expect(x.types.get('manifold_target_cooldown')).toBe('gauge')
   })
+
+  it('reports every usage batch write: a duration histogram, the slowest write and the rows written', async () => {
+    await m.gw.deps.usage.flush()
+    const x = parsePrometheusText(await (await scrape(METRICS_TOKEN)).text())
+    expect(x.types.get('manifold_usage_flush_seconds')).toBe('histogram')
+    expect(x.types.get('manifold_usage_flush_max_seconds')).toBe('gauge')
+    // Four chat attempts were made before this scrape; the key creations write no usage rows.
+    expect(sampleValue(x, 'manifold_usage_rows_written_total', {})).toBe(4)
+    expect(sampleValue(x, 'manifold_usage_flush_failures_total', {})).toBe(0)
+    const flushes = sampleValue(x, 'manifold_usage_flush_seconds_count', {})
+    expect(flushes).toBeGreaterThanOrEqual(1)
+    expect(sampleValue(x, 'manifold_usage_flush_seconds_bucket', { le: '+Inf' })).toBe(flushes)
+    const max = sampleValue(x, 'manifold_usage_flush_max_seconds', {}) ?? 0
+    expect(max).toBeGreaterThan(0)
+    expect(sampleValue(x, 'manifold_usage_flush_seconds_sum', {})).toBeGreaterThanOrEqual(max)
+    // The in-process test store writes inline: the whole write holds the event loop.
+    expect(sampleValue(x, 'manifold_usage_flush_blocking_seconds_count', {})).toBe(flushes)
+    const blockingMax = sampleValue(x, 'manifold_usage_flush_blocking_max_seconds', {}) ?? 0
+    expect(blockingMax).toBeGreaterThan(0)
+    expect(blockingMax).toBeLessThanOrEqual(max)
+  })
 })
