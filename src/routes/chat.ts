@@ -6,6 +6,7 @@ import { readJsonBody } from '../openai/read-json.js'
 import { dispatchChat } from '../routing/dispatch.js'
 import { DROP_PARAMS_HEADER, parseDropParamsHeader } from '../routing/drop-params-header.js'
 import { sseHeaders, sseStream } from '../streaming/sse.js'
+import { rawJsonOf } from '../../providers/raw-json.js'
 import { jsonContentType, plainDecimalJson } from '../metering/plain-decimal-json.js'
 
 /** POST /v1/chat/completions: OpenAI's chat API in front of every provider. */
@@ -21,7 +22,7 @@ export function chatRoutes(deps: AppDeps): Hono<AppEnv> {
       routeHeader: c.req.header('x-manifold-route'),
       dropUnsupportedParams: parseDropParamsHeader(c.req.header(DROP_PARAMS_HEADER)),
     })
-    if (result.kind === 'json') return c.body(plainDecimalJson(result.body), 200, { ...result.headers, ...jsonContentType })
+    if (result.kind === 'json') return c.body(rawJsonOf(result.body) ?? plainDecimalJson(result.body), 200, { ...result.headers, ...jsonContentType })
     return c.body(sseStream(result.chunks), 200, { ...sseHeaders, ...result.headers })
   })
 

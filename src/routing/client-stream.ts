@@ -1,8 +1,12 @@
 import type { ChatCompletionChunk } from '../../providers/index.js'
 import { picoToUsd } from '../metering/cost.js'
 import { pipeStream } from '../streaming/pipe-stream.js'
+import { keepText, rawJsonOf } from '../../providers/raw-json.js'
 
 type ChunkUsage = NonNullable<ChatCompletionChunk['usage']>
+
+/** How OpenAI ends every chunk of a stream that asked for usage (the usage itself comes in a chunk of its own). */
+const NULL_USAGE_TAIL = ',"usage":null}'
 
 /**
  * Shapes the upstream's chunks for the client. Usage is always requested upstream (to meter the call) but
@@ -21,6 +25,9 @@ export function clientStream(
       if (!includeUsage) {
         if (chunk.usage && chunk.choices.length === 0) return undefined
         const { usage: _dropped, ...rest } = chunk
+        // The upstream's text minus its last member is still exactly the stripped chunk: no serialising again.
+        const raw = rawJsonOf(chunk)
+        if (raw?.endsWith(NULL_USAGE_TAIL)) keepText(rest, `${raw.slice(0, -NULL_USAGE_TAIL.length)}}`)
         return rest as ChatCompletionChunk
       }
       if (!chunk.usage) return chunk
