@@ -1,8 +1,9 @@
 import OpenAI from 'openai'
 import type { CallContext, ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, EmbeddingRequest, Provider } from './types.js'
 import { mapOpenAIError } from './openai-error.js'
-import { primeStream } from './first-event.js'
-import { checkedChunks, checkedCompletion, checkedEmbeddings } from './openai-shape.js'
+import { checkedCompletion, checkedEmbeddings } from './openai-shape.js'
+import { DEFAULT_OPENAI_BASE_URL, postJson, readJsonAnswer } from './openai-http.js'
+import { readChunkStream } from './openai-sse.js'
 
 export interface OpenAIProviderOptions {
   /** The name models are addressed by (`openai` in `openai/gpt-4o-mini`). */
@@ -11,17 +12,17 @@ export interface OpenAIProviderOptions {
   models?: string[]
 }
 
-const DEFAULT_BASE_URL = 'https://api.openai.com/v1'
-
 /**
- * OpenAI through the official SDK. The request is already OpenAI's format, so it goes upstream unchanged
- * but for the model name; streams always ask for usage so every call can be metered.
+ * OpenAI, and every server that speaks its format. The request is already OpenAI's format, so it goes
+ * upstream unchanged but for the model name; streams always ask for usage so every call can be metered.
+ * Chat calls go through the lean client (openai-http.ts, openai-sse.ts): the benchmark showed the SDK's
+ * per-call machinery costing more than the rest of the gateway. Embeddings and model lists keep the SDK.
  */
 export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
   const clients = new Map<string, OpenAI>()
 
   function clientFor(ctx: CallContext): OpenAI {
-    const baseURL = ctx.baseURL ?? DEFAULT_BASE_URL
+    const baseURL = ctx.baseURL ?? DEFAULT_OPENAI_BASE_URL
     const cacheKey = `${baseURL}\n${ctx.apiKey}`
     let client = clients.get(cacheKey)
     if (!client) {
@@ -37,23 +38,12 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     id: options.id,
     type: 'openai',
     async chat(req: ChatRequest, ctx: CallContext): Promise<ChatCompletion> {
-      try {
-        return checkedCompletion(options.id, await clientFor(ctx).chat.completions.create({ ...req, stream: false }, { signal: ctx.signal, headers: ctx.headers }))
-      } catch (err) {
-        throw mapError(err)
-      }
+      const response = await postJson(options.id, '/chat/completions', JSON.stringify({ ...req, stream: false }), ctx)
+      return checkedCompletion(options.id, await readJsonAnswer(options.id, response, ctx.signal))
     },
     async chatStream(req: ChatRequest, ctx: CallContext): Promise<AsyncIterable<ChatCompletionChunk>> {
-      let stream: AsyncIterable<ChatCompletionChunk>
-      try {
-        stream = await clientFor(ctx).chat.completions.create(
-          { ...req, stream: true, stream_options: { ...req.stream_options, include_usage: true } },
-          { signal: ctx.signal, headers: ctx.headers },
-        )
-      } catch (err) {
-        throw mapError(err)
-      }
-      return primeStream(checkedChunks(options.id, stream, ctx.signal), mapError)
+      const body = JSON.stringify({ ...req, stream: true, stream_options: { ...req.stream_options, include_usage: true } })
+      return readChunkStream(options.id, await postJson(options.id, '/chat/completions', body, ctx), ctx.signal)
     },
     async embed(req: EmbeddingRequest, ctx: CallContext): Promise<CreateEmbeddingResponse> {
       try {

@@ -108,7 +108,8 @@ export function accessLog(observability: Observability): MiddlewareHandler<AppEn
     const status = response.status
     const code = status >= 400 ? await errorCodeOf(response) : ''
     if (status >= 400 && observation.attempts.length === 0) observation.requestedModel = await requestedModel(c)
-    if (!response.body || !isStreamed(response)) {
+    // The content type first: asking for the body of a plain answer would build a whole Response object.
+    if (!isStreamed(response) || !response.body) {
       observability.end(observation, { status, code })
       return
     }

@@ -6,11 +6,13 @@ export interface RequestIdOptions {
   header?: string
 }
 
+export const REQUEST_ID_HEADER = 'x-request-id'
+
 const WELL_FORMED = /^[A-Za-z0-9._:-]{1,128}$/
 
 /** Keeps a client's well-formed `x-request-id`, replaces a malformed or overlong one, and echoes it back. */
 export function requestId(options: RequestIdOptions = {}): MiddlewareHandler<AppEnv> {
-  const header = options.header ?? 'x-request-id'
+  const header = options.header ?? REQUEST_ID_HEADER
   // Random bytes drawn 256 ids at a time: one getRandomValues call per id cost more than the rest of this middleware.
   let pool = ''
   let offset = 0

@@ -6,6 +6,8 @@ import { readJsonBody } from '../openai/read-json.js'
 import { dispatchChat } from '../routing/dispatch.js'
 import { DROP_PARAMS_HEADER, parseDropParamsHeader } from '../routing/drop-params-header.js'
 import { sseHeaders, sseStream } from '../streaming/sse.js'
+import { rawJsonOf } from '../../providers/raw-json.js'
+import { REQUEST_ID_HEADER } from '../middleware/request-id.js'
 import { jsonContentType, plainDecimalJson } from '../metering/plain-decimal-json.js'
 
 /** POST /v1/chat/completions: OpenAI's chat API in front of every provider. */
@@ -21,8 +23,14 @@ export function chatRoutes(deps: AppDeps): Hono<AppEnv> {
       routeHeader: c.req.header('x-manifold-route'),
       dropUnsupportedParams: parseDropParamsHeader(c.req.header(DROP_PARAMS_HEADER)),
     })
-    if (result.kind === 'json') return c.body(plainDecimalJson(result.body), 200, { ...result.headers, ...jsonContentType })
-    return c.body(sseStream(result.chunks), 200, { ...sseHeaders, ...result.headers })
+    // One plain record handed to the Response: no Headers object built and merged per call. The request id
+    // is in it because a Response returned as it is does not carry what middleware set with c.header().
+    const requestId = { [REQUEST_ID_HEADER]: c.get('requestId') }
+    if (result.kind === 'json') {
+      const text = rawJsonOf(result.body) ?? plainDecimalJson(result.body)
+      return new Response(text, { status: 200, headers: { ...result.headers, ...jsonContentType, ...requestId } })
+    }
+    return new Response(sseStream(result.chunks), { status: 200, headers: { ...sseHeaders, ...result.headers, ...requestId } })
   })
 
   return app

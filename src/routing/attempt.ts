@@ -8,6 +8,7 @@ import type { CallMeta } from './call-meta.js'
 import type { ResolvedRoute, Target } from './resolve.js'
 import { toProviderError } from './provider-error.js'
 import { pipeStream } from '../streaming/pipe-stream.js'
+import { shapeForClient, type ClientShaping } from './client-stream.js'
 
 export type AttemptOutcome = 'success' | 'error' | 'aborted'
 
@@ -119,8 +120,16 @@ export async function attemptJson(ctx: AttemptContext, target: Target, body: Cha
   }
 }
 
+/** A stream that goes straight to the client: shaped on the way, and `onEnd` called once its row is recorded. */
+export interface ForClient extends ClientShaping {
+  onEnd: () => void
+}
+
 export interface StreamAttempt {
-  /** Chunks as the provider sent them (usage chunk included); the report is recorded when they end. */
+  /**
+   * Chunks as the provider sent them (usage chunk included), or shaped for the client when the attempt was
+   * told it feeds the client; the report is recorded when they end.
+   */
   chunks: AsyncIterable<ChatCompletionChunk>
   /** Settles with the final report once the stream has ended, however it ended. */
   done: Promise<AttemptReport>
@@ -157,9 +166,10 @@ function estimatedTokens(body: ChatCompletionCreateParams, outputCharCount: numb
 /**
  * One streaming call to one target. Resolves once the upstream has accepted the call (a failure before
  * any output rejects, so it can be retried); the usage row is written when the stream ends: success,
- * a mid-stream error, or the consumer stopping early (aborted).
+ * a mid-stream error, or the consumer stopping early (aborted). This is the one wrapper around the
+ * provider's stream: metering, and with `forClient` the client's shaping and the call's end too.
  */
-export async function attemptStream(ctx: AttemptContext, target: Target, body: ChatCompletionCreateParams): Promise<StreamAttempt> {
+export async function attemptStream(ctx: AttemptContext, target: Target, body: ChatCompletionCreateParams, forClient?: ForClient): Promise<StreamAttempt> {
   const started = ctx.deps.clock.now()
   let source: AsyncIterable<ChatCompletionChunk>
   try {
@@ -180,6 +190,7 @@ export async function attemptStream(ctx: AttemptContext, target: Target, body: C
   const finish = (report: AttemptReport): AttemptReport => {
     record(ctx, report, true)
     settle(report)
+    forClient?.onEnd()
     return report
   }
 
@@ -189,7 +200,7 @@ export async function attemptStream(ctx: AttemptContext, target: Target, body: C
       if (chunk.usage) usage = chunk.usage
       else chars += outputChars(chunk)
       ctx.deps.observability.upstreamAnswered(ctx.meta, ctx.attempt, chunk)
-      return chunk
+      return forClient ? shapeForClient(chunk, forClient) : chunk
     },
     end(ending) {
       if (ending.kind === 'done' && !ctx.signal.aborted) {

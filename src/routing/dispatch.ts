@@ -4,8 +4,6 @@ import { ProviderError } from '../../providers/index.js'
 import type { AppDeps } from '../deps.js'
 import { GatewayError, toGatewayError } from '../errors.js'
 import { formatUsd } from '../metering/cost.js'
-import { pipeStream } from '../streaming/pipe-stream.js'
-import type { AdmissionTicket } from './admission.js'
 import type { CallMeta } from './call-meta.js'
 import { resolveRoute } from './resolve.js'
 import { createRun, totalCostPicoUsd, type RouteRun } from './run.js'
@@ -30,16 +28,6 @@ export interface ChatStreamResult {
 }
 
 export type ChatResult = ChatJsonResult | ChatStreamResult
-
-/** Releases the admission ticket once the stream has ended, however it ended (even before its first chunk). */
-function releasing<T>(source: AsyncIterable<T>, ticket: AdmissionTicket): AsyncIterableIterator<T> {
-  return pipeStream<T>(source, {
-    end() {
-      ticket.release()
-      return undefined
-    },
-  })
-}
 
 function runStrategy(run: RouteRun): Promise<StrategyResult> {
   switch (run.route.strategy) {
@@ -95,5 +83,6 @@ export async function dispatchChat(deps: AppDeps, body: ChatCompletionCreatePara
     headers['x-manifold-cost-usd'] = formatUsd(cost)
     return { kind: 'json', body: result.body, headers, costPicoUsd: cost }
   }
-  return { kind: 'stream', headers, chunks: releasing(result.chunks, ticket) }
+  // The stream releases the ticket itself when it ends, however it ends (even before its first chunk).
+  return { kind: 'stream', headers, chunks: result.chunks }
 }

@@ -4,6 +4,7 @@ import type { AppDeps } from '../deps.js'
 import { invalidRequest, modelNotFound, providerNotEnabled } from '../errors.js'
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../openai/read-json.js'
 import { validateModelName, validateUpstreamModel } from './model-name.js'
+import { cachedRouteHeader } from './route-header-cache.js'
 
 export type Strategy = RouteConfig['strategy']
 
@@ -120,7 +121,7 @@ export function resolveRoute(deps: AppDeps, model: string, routeHeader?: string)
   const { file } = deps.config
   if (routeHeader !== undefined && routeHeader !== '') {
     const defaults = { retries: file.routing.retries, timeoutMs: file.routing.request_timeout_ms }
-    return fromRouteConfig(deps, 'header', boundClientRoute(parseRouteHeader(routeHeader), file.routing.client_routes, defaults), 'client')
+    return fromRouteConfig(deps, 'header', boundClientRoute(cachedRouteHeader(routeHeader, parseRouteHeader), file.routing.client_routes, defaults), 'client')
   }
   const name = file.aliases[model] ?? model
   const origin: RouteOrigin = name !== model || file.routes[name] ? 'configured' : 'model'

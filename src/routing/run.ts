@@ -22,8 +22,11 @@ export interface RouteRun {
   timeoutMs: number
   /** Attempts started so far; the next attempt is number `attempts + 1`. */
   attempts: number
-  /** The call's admission: every upstream attempt is charged to it before it starts. */
-  ticket: Pick<AdmissionTicket, 'beforeAttempt'>
+  /**
+   * The call's admission: every upstream attempt is charged to it before it starts; the strategy that hands
+   * back a stream releases it when that stream ends (dispatch does, for everything else).
+   */
+  ticket: Pick<AdmissionTicket, 'beforeAttempt' | 'release'>
   /** Attempts charged to the ticket so far (counted apart from `attempts`: fan-out lanes charge at once). */
   charged: number
   /** The report of every attempt that has ended, in the order they ended. */

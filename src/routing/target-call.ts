@@ -1,5 +1,5 @@
 import { ProviderError } from '../../providers/index.js'
-import { attemptJson, attemptStream, type AttemptContext, type AttemptReport, type JsonAttempt, type StreamAttempt } from './attempt.js'
+import { attemptJson, attemptStream, type AttemptContext, type AttemptReport, type ForClient, type JsonAttempt, type StreamAttempt } from './attempt.js'
 import type { Target } from './resolve.js'
 import { retryDelayMs, type RetryPolicy } from './retry.js'
 import type { RouteRun } from './run.js'
@@ -77,10 +77,12 @@ async function withRetries<T>(run: RouteRun, target: Target, parent: AbortSignal
   const policy = policyFor(run, target)
   let lastError: ProviderError | undefined
   // An SDK still importing is not the upstream being slow: no attempt timer runs until it is loaded.
-  await target.entry.provider.ready?.().catch(() => undefined)
+  const { ready } = target.entry.provider
+  if (ready) await ready().catch(() => undefined)
   for (let retry = 0; retry <= policy.retries; retry++) {
     // Outside the try: a key out of requests, tokens or budget stops the route with its 429, untried.
-    await chargeAttempt(run)
+    const charging = chargeAttempt(run)
+    if (charging) await charging
     try {
       return await once(arm(run, target, parent, tally))
     } catch (err) {
@@ -102,9 +104,10 @@ export function callTargetJson(run: RouteRun, target: Target, parent: AbortSigna
   return withRetries(run, target, parent, ({ ctx }) => attemptJson(ctx, target, run.body), tally)
 }
 
-export function callTargetStream(run: RouteRun, target: Target, parent: AbortSignal, tally?: TargetTally): Promise<StreamAttempt> {
+/** `forClient`: the stream goes straight to the client (one target at a time), see attemptStream. */
+export function callTargetStream(run: RouteRun, target: Target, parent: AbortSignal, tally?: TargetTally, forClient?: ForClient): Promise<StreamAttempt> {
   return withRetries(run, target, parent, async (armed) => {
-    const attempt = await attemptStream(armed.ctx, target, run.body)
+    const attempt = await attemptStream(armed.ctx, target, run.body, forClient)
     armed.streaming()
     return attempt
   }, tally)

@@ -1,5 +1,6 @@
 import { toGatewayError } from '../errors.js'
 import { plainDecimalJson } from '../metering/plain-decimal-json.js'
+import { rawJsonOf } from '../../providers/raw-json.js'
 
 const encoder = new TextEncoder()
 const DONE = encoder.encode('data: [DONE]\n\n')
@@ -10,7 +11,8 @@ export interface SseOptions {
 }
 
 /**
- * Encodes objects as OpenAI's SSE (`data: {json}\n\n`, then `data: [DONE]`). A failure after output began
+ * Encodes objects as OpenAI's SSE (`data: {json}\n\n`, then `data: [DONE]`); a chunk that reaches the client as
+ * the upstream sent it is written as the upstream's own text (raw-json.ts). A failure after output began
  * becomes an error frame `data: {"error": …}` and the stream closes without [DONE], so clients raise
  * instead of mistaking a cut answer for a whole one. A client that goes away cancels the source.
  */
@@ -32,7 +34,7 @@ export function sseStream(source: AsyncIterable<unknown>, options: SseOptions = 
           end()
           return
         }
-        controller.enqueue(encoder.encode(`data: ${plainDecimalJson(next.value)}\n\n`))
+        controller.enqueue(encoder.encode(`data: ${rawJsonOf(next.value) ?? plainDecimalJson(next.value)}\n\n`))
       } catch (err) {
         controller.enqueue(encoder.encode(`data: ${JSON.stringify(toGatewayError(err).toJSON())}\n\n`))
         controller.close()

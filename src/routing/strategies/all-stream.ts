@@ -55,9 +55,13 @@ export async function runAllStream(run: RouteRun): Promise<StrategyResult> {
     unlink()
     throw routeFailed(lanes.map((lane) => ({ target: lane.target, error: lane.error! })))
   }
+  let stopped = false
   const chunks = fanoutStream(run, lanes, started, streams, () => {
+    if (stopped) return
+    stopped = true
     unlink()
     fanout.abort()
+    run.ticket.release()
   })
   return { kind: 'stream', chunks, targets: started.map((lane) => lane.target.model).join(',') }
 }
@@ -139,8 +143,10 @@ function fanoutStream(run: RouteRun, lanes: FanoutLane[], started: FanoutLane[],
     async return(): Promise<IteratorResult<ChatCompletionChunk>> {
       if (phase !== 'ended') {
         phase = 'ended'
+        // Closing the lanes records their rows at once; the call ends (the ticket) after them.
+        const closing = events.return?.()
         stop()
-        await events.return?.()
+        await closing
       }
       return { done: true, value: undefined }
     },

@@ -1,13 +1,26 @@
+import { ProviderError } from '../../../providers/index.js'
 import { costPicoUsd } from '../../metering/cost.js'
 import { tokensFromUsage } from '../../metering/usage-of.js'
-import { ProviderError } from '../../../providers/index.js'
-import { clientStream } from '../client-stream.js'
+import type { ForClient } from '../attempt.js'
 import type { Target } from '../resolve.js'
 import { canFallBack } from '../retry.js'
 import { coolingDown, routeFailed, type TargetFailure } from '../route-errors.js'
 import type { RouteRun } from '../run.js'
 import { callTargetJson, callTargetStream } from '../target-call.js'
 import type { StrategyResult } from './result.js'
+
+/** The stream a target sends goes to the client as it is shaped, and its end ends the call (the ticket). */
+export function forClient(run: RouteRun, target: Target, onEnd?: () => void): ForClient {
+  const price = run.deps.prices.lookup(target.providerName, target.upstreamModel)
+  return {
+    includeUsage: run.body.stream_options?.include_usage === true,
+    costOf: (usage) => costPicoUsd(price, tokensFromUsage(usage)),
+    onEnd() {
+      onEnd?.()
+      run.ticket.release()
+    },
+  }
+}
 
 /**
  * Calls the targets one after another until one answers: the next is tried only when a target failed
@@ -23,10 +36,8 @@ export async function firstInOrder(run: RouteRun, targets: readonly Target[], sk
         const { completion } = await callTargetJson(run, target, signal)
         return { kind: 'json', body: completion, targets: target.model }
       }
-      const { chunks } = await callTargetStream(run, target, signal)
-      const price = run.deps.prices.lookup(target.providerName, target.upstreamModel)
-      const includeUsage = run.body.stream_options?.include_usage === true
-      return { kind: 'stream', targets: target.model, chunks: clientStream(chunks, includeUsage, (usage) => costPicoUsd(price, tokensFromUsage(usage))) }
+      const { chunks } = await callTargetStream(run, target, signal, undefined, forClient(run, target))
+      return { kind: 'stream', targets: target.model, chunks }
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err
       // The caller's own mistake (a bad parameter, say) would fail everywhere: it is passed on as it is.

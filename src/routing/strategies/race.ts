@@ -1,6 +1,4 @@
 import { ProviderError, type ChatCompletionChunk } from '../../../providers/index.js'
-import { costPicoUsd } from '../../metering/cost.js'
-import { tokensFromUsage } from '../../metering/usage-of.js'
 import { hasOutput, type JsonAttempt, type StreamAttempt } from '../attempt.js'
 import { clientStream } from '../client-stream.js'
 import type { Target } from '../resolve.js'
@@ -9,6 +7,7 @@ import { healthyTargets, type RouteRun } from '../run.js'
 import { callTargetJson, callTargetStream } from '../target-call.js'
 import { linkAbort } from '../timeouts.js'
 import { toProviderError } from '../provider-error.js'
+import { forClient } from './in-order.js'
 import type { StrategyResult } from './result.js'
 
 /** One contender: its own abort controller, so that losing aborts it and nothing else. */
@@ -86,9 +85,8 @@ export async function runRace(run: RouteRun): Promise<StrategyResult> {
 
   const contenders = contend(async (lane) => prime(await callTargetStream(run, lane.target, lane.controller.signal)))
   const { lane, value } = await decide(run, lanes, contenders, skipped, release)
-  const price = run.deps.prices.lookup(lane.target.providerName, lane.target.upstreamModel)
-  const includeUsage = run.body.stream_options?.include_usage === true
-  const chunks = clientStream(resume(value), includeUsage, (usage) => costPicoUsd(price, tokensFromUsage(usage)), lane.unlink)
+  const shaping = forClient(run, lane.target, lane.unlink)
+  const chunks = clientStream(resume(value), shaping, shaping.onEnd)
   return { kind: 'stream', chunks, targets: lane.target.model }
 }
 
