@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { insertSyntheticUsage } from '../../bench/synthetic-usage.js'
 import { requestLog, requestLogStatement } from '../../src/metering/request-log.js'
 import { usageReport, type UsageReportQuery } from '../../src/metering/usage-report.js'
-import { exactPercentilesSql, usageTotalsSql } from '../../src/metering/usage-report-sql.js'
+import { exactPercentilesSql, ttftTotalsSql, usageTotalsSql } from '../../src/metering/usage-report-sql.js'
 import type { Db } from '../../src/store/store.js'
 import { MIGRATIONS } from '../support/gateway.js'
 
@@ -83,6 +83,13 @@ describe('a million usage rows: the report queries use the indexes and the rollu
       }))).toEqual(raw)
       expect(report.latency_percentiles).toBe('histogram')
     }
+  })
+
+  it('the ttft histogram of a large report reads the ttft rollups and the usage rows by index, like the totals', () => {
+    const plan = planOf(ttftTotalsSql({ from: END - 30 * DAY - 1_234_567, to: END - 1_234_567, groupBy: ['model'] }))
+    for (const index of ['usage_ttft_rollup_daily_group_idx', 'usage_ttft_rollup_hourly_group_idx', 'usage_created_idx']) expectIndexed(plan, index)
+    expect(plan.some((step) => /^SEARCH usage USING INTEGER PRIMARY KEY \(rowid>\?\)/.test(step)), plan.join(' | ')).toBe(true)
+    expect(plan.filter((step) => /^SCAN usage_ttft_rollup/.test(step)), plan.join(' | ')).toEqual([])
   })
 
   it('a key or model filter reads its own index', () => {
