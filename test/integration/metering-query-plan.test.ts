@@ -102,6 +102,8 @@ describe('a million usage rows: the report queries use the indexes and the rollu
       [{ limit: 100 }, 'usage_created_idx'],
       [{ limit: 100, keyId: 'key_7', status: 'error' }, 'usage_key_created_idx'],
       [{ limit: 100, model: 'openai/gpt-4o', cursor: `${END - DAY}-500000` }, 'usage_model_created_idx'],
+      // A team admin's log: its team only (issue 15).
+      [{ limit: 100, team: 'team-3' }, 'usage_team_created_idx'],
     ]
     for (const [query, index] of pages) {
       const { sql: text, params } = requestLogStatement(db, query).toSQL()
