@@ -26,6 +26,15 @@ export function costPicoUsd(price: ModelPrice | undefined, tokens: TokenCounts):
     + tokens.completionTokens * price.outputPicoPerToken
 }
 
+/**
+ * What the cached input tokens saved: their cost at the uncached input price minus their cost at the
+ * cache-read price, in integer picodollars; 0 when the model has no price (nothing known is claimed).
+ */
+export function cacheSavingsPicoUsd(price: ModelPrice | undefined, tokens: TokenCounts): number {
+  if (!price || tokens.cachedTokens === 0) return 0
+  return tokens.cachedTokens * (price.inputPicoPerToken - price.cacheReadPicoPerToken)
+}
+
 /** Picodollars as a USD number for JSON and headers (exact to the 1e-12 digit the integer holds). */
 export function picoToUsd(pico: number): number {
   return Number((pico / 1e12).toFixed(12))

@@ -1,6 +1,6 @@
 import type { Db } from '../store/store.js'
 import { ROLLUP_LATENCY_BOUNDS_MS } from '../store/schema.js'
-import { exactPercentilesSql, usageTotalsSql, type ReportDimension, type UsageReportQuery } from './usage-report-sql.js'
+import { exactPercentilesSql, ttftTotalsSql, usageTotalsSql, type ReportDimension, type UsageReportQuery } from './usage-report-sql.js'
 import { picoToUsdText } from './usd.js'
 
 export { reportDimensions, type ReportDimension, type UsageReportQuery } from './usage-report-sql.js'
@@ -31,6 +31,14 @@ export interface UsageReportRow {
   unknown_cost_attempts: number
   latency_p50_ms: number | null
   latency_p95_ms: number | null
+  /** Time to first token, over the attempts that have one (streams); same percentile rule as latency. */
+  ttft_p50_ms: number | null
+  ttft_p95_ms: number | null
+  /** errors / attempts. */
+  error_rate: number | null
+  /** What cached input tokens saved against the uncached input price (recorded per attempt at call time). */
+  cache_savings_pico_usd: string
+  cache_savings_usd: number
 }
 
 export interface UsageReport {
@@ -38,7 +46,7 @@ export interface UsageReport {
   /**
    * `exact`: nearest-rank percentiles of the attempts' latencies. `histogram`: the upper bound of the
    * histogram bucket holding that rank, capped at the group's slowest attempt: never below the exact value,
-   * at most 25% above it (exact up to 4 ms; above 2^20 ms, the slowest attempt).
+   * at most 25% above it (exact up to 4 ms; above 2^20 ms, the slowest attempt). The same for time to first token.
    */
   latency_percentiles: 'exact' | 'histogram'
 }
@@ -55,20 +63,30 @@ interface TotalsRow {
   cost_pico: string | null
   unknown_cost: number
   latency_max: number | null
+  cache_savings_pico: string | null
+  [column: `g${number}` | `h${number}`]: string | number | null
+}
+
+/** A cumulative histogram as the totals and the ttft totals name it. */
+interface HistogramRow {
+  attempts: number
+  latency_max: number | null
   [column: `g${number}` | `h${number}`]: string | number | null
 }
 
 interface PercentileRow {
   p50: number | null
   p95: number | null
+  ttft_p50: number | null
+  ttft_p95: number | null
   [group: `g${number}`]: string | null
 }
 
 const groupKey = (row: { [group: `g${number}`]: unknown }, dims: number) => JSON.stringify(Array.from({ length: dims }, (_, i) => row[`g${i}`] ?? null))
 
 /** The nearest-rank percentile as the cumulative histogram places it (see UsageReport.latency_percentiles). */
-function fromHistogram(row: TotalsRow, percent: number): number | null {
-  if (row.latency_max === null || row.attempts === 0) return null
+function fromHistogram(row: HistogramRow | undefined, percent: number): number | null {
+  if (!row || row.latency_max === null || row.attempts === 0) return null
   const rank = Math.ceil((row.attempts * percent) / 100)
   for (let i = 0; i < ROLLUP_LATENCY_BOUNDS_MS.length; i++) {
     if (Number(row[`h${i}`] ?? 0) >= rank) return Math.min(ROLLUP_LATENCY_BOUNDS_MS[i]!, row.latency_max)
@@ -86,14 +104,19 @@ export async function usageReport(db: Db, query: UsageReportQuery, options: { ex
   const attempts = totals.reduce((sum, r) => sum + r.attempts, 0)
   const exact = attempts <= (options.exactPercentilesMaxAttempts ?? EXACT_PERCENTILES_MAX_ATTEMPTS)
   const percentiles = new Map<string, PercentileRow>()
+  const ttftHistograms = new Map<string, HistogramRow>()
   if (exact && attempts > 0) {
     for (const p of await db.all<PercentileRow>(exactPercentilesSql(query))) percentiles.set(groupKey(p, dims), p)
+  } else if (attempts > 0) {
+    for (const h of await db.all<HistogramRow>(ttftTotalsSql(query))) ttftHistograms.set(groupKey(h, dims), h)
   }
   const data = totals.map((r): UsageReportRow => {
     const group: Partial<Record<ReportDimension, string | null>> = {}
     query.groupBy.forEach((d, i) => { group[d] = (r[`g${i}`] as string | null) ?? null })
     const pico = r.cost_pico ?? '0'
     const exactRow = percentiles.get(groupKey(r, dims))
+    const ttft = ttftHistograms.get(groupKey(r, dims))
+    const savings = r.cache_savings_pico ?? '0'
     return {
       group,
       requests: r.requests ?? 0,
@@ -109,6 +132,11 @@ export async function usageReport(db: Db, query: UsageReportQuery, options: { ex
       unknown_cost_attempts: r.unknown_cost ?? 0,
       latency_p50_ms: exact ? exactRow?.p50 ?? null : fromHistogram(r, 50),
       latency_p95_ms: exact ? exactRow?.p95 ?? null : fromHistogram(r, 95),
+      ttft_p50_ms: exact ? exactRow?.ttft_p50 ?? null : fromHistogram(ttft, 50),
+      ttft_p95_ms: exact ? exactRow?.ttft_p95 ?? null : fromHistogram(ttft, 95),
+      error_rate: r.attempts === 0 ? null : (r.errors ?? 0) / r.attempts,
+      cache_savings_pico_usd: savings,
+      cache_savings_usd: Number(picoToUsdText(savings)),
     }
   })
   return { data, latency_percentiles: exact ? 'exact' : 'histogram' }

@@ -121,8 +121,8 @@ export function accessRequestRoutes(deps: AppDeps): Hono<AppEnv> {
     const key = await getKey(db, row.keyId)
     if (!key || key.revokedAt !== null) throw conflict(`The API key ${row.keyId} that asked is revoked; there is nothing to approve.`, 'key_revoked')
     const response = await decide(c, row, 'approved', null)
-    const granted = await grantPrompt(deps, row.keyId, row.prompt)
-    if (!granted.ok) throw conflict(`The API key ${row.keyId} that asked was revoked meanwhile.`, 'key_revoked')
+    // Decided first, so two approvals cannot both grant; a key revoked in between stays revoked, and the grant changes nothing.
+    await grantPrompt(deps, row.keyId, row.prompt)
     return response
   })
 

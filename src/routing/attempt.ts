@@ -1,7 +1,7 @@
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ProviderError } from '../../providers/index.js'
 import type { ChatCompletionCreateParams } from 'openai/resources'
 import type { AppDeps } from '../deps.js'
-import { costPicoUsd, zeroTokens, type TokenCounts } from '../metering/cost.js'
+import { cacheSavingsPicoUsd, costPicoUsd, zeroTokens, type TokenCounts } from '../metering/cost.js'
 import { estimatePromptTokens } from '../metering/estimate-tokens.js'
 import { tokensFromUsage } from '../metering/usage-of.js'
 import type { CallMeta } from './call-meta.js'
@@ -67,6 +67,7 @@ export function record(ctx: AttemptContext, report: AttemptReport, stream: boole
     cacheWriteTokens: report.tokens.cacheWriteTokens,
     reasoningTokens: report.tokens.reasoningTokens,
     costPicoUsd: report.costPicoUsd,
+    cacheSavingsPicoUsd: cacheSavingsPicoUsd(ctx.deps.prices.lookup(report.target.providerName, report.target.upstreamModel), report.tokens),
     latencyMs: report.latencyMs,
     ttftMs: report.ttftMs,
     surface: meta.surface ?? null,

@@ -87,6 +87,8 @@ export const usage = sqliteTable('usage', {
 }, (t) => [
   index('usage_created_idx').on(t.createdAt),
   index('usage_key_created_idx').on(t.keyId, t.createdAt),
+  /** A team admin's request log and reports: its team's rows in time order, without walking everyone's. */
+  index('usage_team_created_idx').on(t.team, t.createdAt),
   index('usage_model_created_idx').on(t.model, t.createdAt),
   index('usage_request_idx').on(t.requestId),
 ])

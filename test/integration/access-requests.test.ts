@@ -110,4 +110,15 @@ describe('access requests to prompt APIs', () => {
     expect((await ask(keys.outsider!.secret, { reason: 'ok', key_id: 'key_someone_else' })).status).toBe(400)
     expect((await send(h.gw.adminKey, 'GET', '/admin/access-requests?status=maybe')).status).toBe(400)
   })
+
+  it('does not approve the request of a key revoked since it asked', async () => {
+    const secret = await h.gw.createKey({ name: 'soon revoked', prompts: [] })
+    const asked = await ask(secret)
+    const keyId = (await send(h.gw.adminKey, 'GET', '/admin/access-requests?status=pending')).body.data.find((r) => r.id === asked.body.id)!.key_id!
+    expect((await send(h.gw.adminKey, 'DELETE', `/admin/keys/${keyId}`)).status).toBe(200)
+    const approve = await send(h.gw.adminKey, 'POST', `/admin/access-requests/${asked.body.id}/approve`)
+    expect([approve.status, approve.body.error.code]).toEqual([409, 'key_revoked'])
+    const still = await send(h.gw.adminKey, 'GET', '/admin/access-requests?status=pending')
+    expect(still.body.data.map((r) => r.id)).toContain(asked.body.id)
+  })
 })

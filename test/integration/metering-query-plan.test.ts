@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { insertSyntheticUsage } from '../../bench/synthetic-usage.js'
 import { requestLog, requestLogStatement } from '../../src/metering/request-log.js'
 import { usageReport, type UsageReportQuery } from '../../src/metering/usage-report.js'
-import { exactPercentilesSql, usageTotalsSql } from '../../src/metering/usage-report-sql.js'
+import { exactPercentilesSql, ttftTotalsSql, usageTotalsSql } from '../../src/metering/usage-report-sql.js'
 import type { Db } from '../../src/store/store.js'
 import { MIGRATIONS } from '../support/gateway.js'
 
@@ -85,6 +85,13 @@ describe('a million usage rows: the report queries use the indexes and the rollu
     }
   })
 
+  it('the ttft histogram of a large report reads the ttft rollups and the usage rows by index, like the totals', () => {
+    const plan = planOf(ttftTotalsSql({ from: END - 30 * DAY - 1_234_567, to: END - 1_234_567, groupBy: ['model'] }))
+    for (const index of ['usage_ttft_rollup_daily_group_idx', 'usage_ttft_rollup_hourly_group_idx', 'usage_created_idx']) expectIndexed(plan, index)
+    expect(plan.some((step) => /^SEARCH usage USING INTEGER PRIMARY KEY \(rowid>\?\)/.test(step)), plan.join(' | ')).toBe(true)
+    expect(plan.filter((step) => /^SCAN usage_ttft_rollup/.test(step)), plan.join(' | ')).toEqual([])
+  })
+
   it('a key or model filter reads its own index', () => {
     expectIndexed(reportPlan({ keyId: 'key_7', from: END - 30 * DAY }), 'usage_key_created_idx')
     expectIndexed(reportPlan({ model: 'openai/gpt-4o', groupBy: ['key'] }), 'usage_model_created_idx')
@@ -95,6 +102,8 @@ describe('a million usage rows: the report queries use the indexes and the rollu
       [{ limit: 100 }, 'usage_created_idx'],
       [{ limit: 100, keyId: 'key_7', status: 'error' }, 'usage_key_created_idx'],
       [{ limit: 100, model: 'openai/gpt-4o', cursor: `${END - DAY}-500000` }, 'usage_model_created_idx'],
+      // A team admin's log: its team only (issue 15).
+      [{ limit: 100, team: 'team-3' }, 'usage_team_created_idx'],
     ]
     for (const [query, index] of pages) {
       const { sql: text, params } = requestLogStatement(db, query).toSQL()

@@ -8,10 +8,18 @@ const HOUR = 3_600_000
 interface Totals {
   requests: number; attempts: number; errors: number; input_tokens: number; output_tokens: number
   cost_pico_usd: string; cost_usd: number; unknown_cost_attempts: number; latency_p50_ms: number; latency_p95_ms: number
+  ttft_p50_ms?: number | null; ttft_p95_ms?: number | null
 }
 
-/** Report rows as compared here: the group and the numbers that matter. */
-const row = (group: Record<string, string | null>, t: Totals) => ({ group, cached_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, ...t })
+/**
+ * Report rows as compared here: the group and the numbers that matter. These calls are not streamed, so an
+ * answered attempt's time to first token is its latency and a failed one has none: unless a group holds a
+ * failed attempt, its ttft percentiles are its latency percentiles. Nothing was cached, so nothing saved.
+ */
+const row = (group: Record<string, string | null>, t: Totals) => ({
+  group, cached_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, ttft_p50_ms: t.latency_p50_ms, ttft_p95_ms: t.latency_p95_ms,
+  error_rate: t.errors / t.attempts, cache_savings_pico_usd: '0', cache_savings_usd: 0, ...t,
+})
 
 // A recorded gpt-4.1-nano reply: 16 input and 363 output tokens, $0.0001468 at list price.
 const ONE = { input_tokens: 16, output_tokens: 363 }
@@ -19,7 +27,7 @@ const keyA = { requests: 3, attempts: 3, errors: 1, input_tokens: 32, output_tok
 const keyB = { requests: 2, attempts: 2, errors: 0, input_tokens: 32, output_tokens: 726, cost_pico_usd: '146800000', cost_usd: 0.0001468, unknown_cost_attempts: 1, latency_p50_ms: 50, latency_p95_ms: 200 }
 const everything = { requests: 5, attempts: 5, errors: 1, input_tokens: 64, output_tokens: 1452, cost_pico_usd: '440400000', cost_usd: 0.0004404, unknown_cost_attempts: 1, latency_p50_ms: 100, latency_p95_ms: 300 }
 const byModel = [
-  ['openai/broken', { requests: 1, attempts: 1, errors: 1, input_tokens: 0, output_tokens: 0, cost_pico_usd: '0', cost_usd: 0, unknown_cost_attempts: 0, latency_p50_ms: 10, latency_p95_ms: 10 }],
+  ['openai/broken', { requests: 1, attempts: 1, errors: 1, input_tokens: 0, output_tokens: 0, cost_pico_usd: '0', cost_usd: 0, unknown_cost_attempts: 0, latency_p50_ms: 10, latency_p95_ms: 10, ttft_p50_ms: null, ttft_p95_ms: null }],
   ['openai/gpt-4.1-nano', { requests: 3, attempts: 3, errors: 0, input_tokens: 48, output_tokens: 1089, cost_pico_usd: '440400000', cost_usd: 0.0004404, unknown_cost_attempts: 0, latency_p50_ms: 200, latency_p95_ms: 300 }],
   ['openai/unpriced-model', { requests: 1, attempts: 1, errors: 0, ...ONE, cost_pico_usd: '0', cost_usd: 0, unknown_cost_attempts: 1, latency_p50_ms: 50, latency_p95_ms: 50 }],
 ] as const
@@ -90,7 +98,7 @@ describe('usage reports after a known set of calls', () => {
   it('group_by=day and group_by=hour (UTC)', async () => {
     expect((await report('group_by=day')).data).toEqual([row({ day: '2026-07-24' }, keyA), row({ day: '2026-07-25' }, keyB)])
     expect((await report('group_by=hour')).data).toEqual([
-      row({ hour: '2026-07-24T12:00Z' }, { requests: 2, attempts: 2, errors: 1, ...ONE, cost_pico_usd: '146800000', cost_usd: 0.0001468, unknown_cost_attempts: 0, latency_p50_ms: 10, latency_p95_ms: 100 }),
+      row({ hour: '2026-07-24T12:00Z' }, { requests: 2, attempts: 2, errors: 1, ...ONE, cost_pico_usd: '146800000', cost_usd: 0.0001468, unknown_cost_attempts: 0, latency_p50_ms: 10, latency_p95_ms: 100, ttft_p50_ms: 100, ttft_p95_ms: 100 }),
       row({ hour: '2026-07-24T13:00Z' }, { requests: 1, attempts: 1, errors: 0, ...ONE, cost_pico_usd: '146800000', cost_usd: 0.0001468, unknown_cost_attempts: 0, latency_p50_ms: 300, latency_p95_ms: 300 }),
       row({ hour: '2026-07-25T12:00Z' }, keyB),
     ])
@@ -122,9 +130,13 @@ describe('usage reports after a known set of calls', () => {
     expect(report.data.map((r) => [r.group.model, r.latency_p50_ms, r.latency_p95_ms])).toEqual([
       ['openai/broken', 10, 10], ['openai/gpt-4.1-nano', 224, 300], ['openai/unpriced-model', 50, 50],
     ])
+    // The time to first token histogram, the same way (the failed call has none).
+    expect(report.data.map((r) => [r.group.model, r.ttft_p50_ms, r.ttft_p95_ms])).toEqual([
+      ['openai/broken', null, null], ['openai/gpt-4.1-nano', 224, 300], ['openai/unpriced-model', 50, 50],
+    ])
     // The sums do not depend on how the percentiles are found.
     const exact = await usageReport(m.gw.deps.store.db, { from: Date.UTC(2026, 6, 1), to: Date.UTC(2026, 7, 1), groupBy: ['model'] })
-    const sums = (rows: typeof exact.data) => rows.map(({ latency_p50_ms: _p50, latency_p95_ms: _p95, ...rest }) => rest)
+    const sums = (rows: typeof exact.data) => rows.map(({ latency_p50_ms: _p50, latency_p95_ms: _p95, ttft_p50_ms: _t50, ttft_p95_ms: _t95, ...rest }) => rest)
     expect(sums(report.data)).toEqual(sums(exact.data))
   })
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { MAX_STORED_BODY_CHARS } from '../../src/metering/request-bodies.js'
+import { MAX_STORED_BODY_CHARS, sweepRequestBodies } from '../../src/metering/request-bodies.js'
 import { requestBodies } from '../../src/store/schema.js'
 import { fixtureJson, fixtureText } from '../support/fixtures.js'
 import { startMeteredGateway, type MeteredGateway } from '../support/metering-gateway.js'
@@ -120,5 +120,9 @@ describe('request log detail', () => {
     // The next stored call sweeps the bodies past retention from the table.
     await chat(red.key, 'req-later')
     await expect.poll(async () => (await storedBodies()).map((row) => ({ id: row.requestId }))).toEqual([{ id: 'req-later' }])
+    // So does the sweep Node runs on a timer (and Workers on the cron), without any call.
+    m.clock.advance(2 * DAY)
+    await sweepRequestBodies(m.gw.deps.store.db, m.clock.now(), 2)
+    expect(await storedBodies()).toEqual([])
   })
 })
