@@ -1,4 +1,4 @@
-import { eq, lt } from 'drizzle-orm'
+import { eq, lte } from 'drizzle-orm'
 import type { AppDeps } from '../deps.js'
 import { hashKey, randomToken } from '../security/keys.js'
 import { uiSessions } from '../store/schema.js'
@@ -12,7 +12,7 @@ export type UiSessionRow = typeof uiSessions.$inferSelect
 export async function createSession(deps: AppDeps, keyId: string | null): Promise<{ id: string; row: UiSessionRow }> {
   const now = deps.clock.now()
   // Signing in is rare: a good moment to drop the sessions that have run out.
-  await deps.store.db.delete(uiSessions).where(lt(uiSessions.expiresAt, now))
+  await deps.store.db.delete(uiSessions).where(lte(uiSessions.expiresAt, now))
   const id = randomToken(32)
   const row: UiSessionRow = { idHash: await hashKey(id), keyId, csrfToken: randomToken(32), createdAt: now, expiresAt: now + SESSION_TTL_MS }
   await deps.store.db.insert(uiSessions).values(row)

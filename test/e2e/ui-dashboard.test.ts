@@ -38,10 +38,9 @@ describe('the dashboard in chromium: keys, calls, log, overview, health', () => 
     expect(secret).toMatch(/^mk-[\w-]{43}$/)
     await page.getByRole('button', { name: 'Copy' }).click()
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(secret)
-    const keyId = new URL(page.url()).pathname === '/ui/keys'
-      ? (await adminJson<{ data: Array<{ id: string; name: string }> }>('/admin/keys')).data.find((k) => k.name === 'checkout-service')!.id
-      : ''
-    expect(keyId).toMatch(/^key_/)
+    const keyId = (await page.locator('dd[data-field="id"]').textContent())!
+    expect((await adminJson<{ data: Array<{ id: string; name: string; team: string | null }> }>('/admin/keys')).data.find((k) => k.id === keyId))
+      .toMatchObject({ name: 'checkout-service', team: 'growth' })
     await rig.screenshot(page, 'key-created')
     await page.goto('/ui/keys')
     expect(await page.content()).not.toContain(secret)

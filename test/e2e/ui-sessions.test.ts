@@ -5,6 +5,7 @@ import { uiSessions } from '../../src/store/schema.js'
 import { postForm, signInWithForm, type FormSession } from '../support/browser.js'
 import { startTestGateway, type TestGateway } from '../support/gateway.js'
 import { captureLog, type CapturedLog } from '../support/log-capture.js'
+import { ManualClock } from '../support/routing-clock.js'
 
 /** The dashboard's sessions and CSRF checks, over HTTP as a browser sends it (no browser needed for these). */
 describe('dashboard sessions, CSRF and access', () => {
@@ -141,5 +142,39 @@ describe('dashboard sessions, CSRF and access', () => {
       expect((await res.text()).length, file).toBeGreaterThan(1000)
     }
     expect((await get('/ui/assets/nothing.js')).status).toBe(404)
+  })
+})
+
+describe('dashboard sessions on a clock', () => {
+  it('a session ends after 8 hours: the page sends the browser to sign in again and the row is gone', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 4, 8))
+    const gw = await startTestGateway({ listen: true, clock })
+    try {
+      const session = await signInWithForm(gw.url, gw.adminKey)
+      clock.advance(8 * 3600_000 - 1)
+      expect((await fetch(`${gw.url}/ui/health`, { redirect: 'manual', headers: { cookie: session.cookie } })).status).toBe(200)
+      clock.advance(1)
+      const expired = await fetch(`${gw.url}/ui/health`, { redirect: 'manual', headers: { cookie: session.cookie } })
+      expect([expired.status, expired.headers.get('location')]).toEqual([303, '/ui/sign-in?next=%2Fui%2Fhealth'])
+      // The next sign-in sweeps the sessions that ran out.
+      await signInWithForm(gw.url, gw.adminKey)
+      const rows = await gw.deps.store.db.select().from(uiSessions)
+      expect(rows.map((r) => r.idHash)).not.toContain(await hashKey(session.cookie.split('=')[1]!))
+    } finally {
+      await gw.close()
+    }
+  })
+
+  it('shows an API refusal as an HTML page with its status to a browser', async () => {
+    const gw = await startTestGateway({ listen: true })
+    try {
+      const session = await signInWithForm(gw.url, gw.adminKey)
+      const res = await fetch(`${gw.url}/ui/keys/key_does_not_exist`, { headers: { cookie: session.cookie, accept: 'text/html' } })
+      expect(res.status).toBe(404)
+      expect(res.headers.get('content-type')).toBe('text/html; charset=UTF-8')
+      expect(await res.text()).toContain('<p class="notice error" role="alert">No API key with id key_does_not_exist.</p>')
+    } finally {
+      await gw.close()
+    }
   })
 })

@@ -98,7 +98,7 @@ export function SecretOnce({ secret, title }: { secret: string; title: string })
 export function KeyFacts({ keyJson }: { keyJson: KeyWithSpend }) {
   return (
     <dl class="facts">
-      <dt>Id</dt><dd class="mono">{keyJson.id}</dd>
+      <dt>Id</dt><dd class="mono" data-field="id">{keyJson.id}</dd>
       <dt>Prefix</dt><dd class="mono">{keyJson.prefix}</dd>
       <dt>Team</dt><dd>{keyJson.team ?? MISSING}</dd>
       <dt>Role</dt><dd>{roleOf(keyJson)}</dd>

@@ -56,7 +56,7 @@ function RangeForm({ range }: { range: OverviewRange }) {
   )
 }
 
-function Stats({ totals }: { totals: Record<string, unknown> | undefined }) {
+export function Stats({ totals }: { totals: Record<string, unknown> | undefined }) {
   return (
     <dl class="grid" aria-label="Totals for the range">
       {STATS.map((stat) => {

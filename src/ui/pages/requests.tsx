@@ -18,6 +18,8 @@ const FILTERS = [
 ] as const
 
 const PAGE_SIZE = 50
+
+interface KeyOption { id: string; name: string; prefix: string }
 const MAX_PAGE_SIZE = 200
 
 function OutcomeBadge({ outcome, status }: { outcome: string; status: number }) {
@@ -25,10 +27,15 @@ function OutcomeBadge({ outcome, status }: { outcome: string; status: number }) 
   return <span class={`badge ${tone}`}>{`${status} ${outcome}`}</span>
 }
 
-function FilterForm({ values }: { values: Record<string, string> }) {
+function FilterForm({ values, keys }: { values: Record<string, string>; keys: KeyOption[] }) {
   return (
     <form method="get" action="/ui/requests" class="panel form-grid" aria-label="Filter the request log">
-      {FILTERS.map((f) => <Field label={f.label} id={`filter-${f.name}`}><input id={`filter-${f.name}`} type="text" name={f.name} value={values[f.name] ?? ''} /></Field>)}
+      {FILTERS.map((f) => (
+        <Field label={f.label} id={`filter-${f.name}`}>
+          <input id={`filter-${f.name}`} type="text" name={f.name} value={values[f.name] ?? ''} list={f.name === 'key' ? 'key-options' : undefined} />
+        </Field>
+      ))}
+      <datalist id="key-options">{keys.map((k) => <option value={k.id}>{`${k.name} (${k.prefix})`}</option>)}</datalist>
       <div class="actions"><button type="submit">Filter</button><a class="button secondary" href="/ui/requests">Clear</a></div>
     </form>
   )
@@ -61,11 +68,14 @@ async function requestLogPage(c: Context<UiEnv>) {
   if (Number.isInteger(limitParam) && limitParam >= 1 && limitParam <= MAX_PAGE_SIZE) values.limit = String(limitParam)
   const cursor = c.req.query('cursor')
   const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...values, ...(cursor ? { cursor } : {}) })
-  const log = await uiApi(c).get<RequestLogJson>(`/admin/requests?${query}`)
+  const [log, keys] = await Promise.all([
+    uiApi(c).get<RequestLogJson>(`/admin/requests?${query}`),
+    uiApi(c).get<{ data: KeyOption[] }>('/admin/keys'),
+  ])
   const next = log.has_more && log.next_cursor ? `/ui/requests?${new URLSearchParams({ ...values, cursor: log.next_cursor })}` : null
   return c.html(
     <Page title="Requests" active="requests" session={c.get('session')}>
-      <FilterForm values={values} />
+      <FilterForm values={values} keys={keys.data} />
       <section class="panel" aria-label="Request log">
         <div class="table-wrap">
           <table data-testid="request-log">
