@@ -5,6 +5,7 @@ import { assetRoutes } from './assets-routes.js'
 import { csrfProtection } from './csrf.js'
 import { uiErrorHandler } from './error-page.js'
 import { overviewPage } from './pages/overview.js'
+import { portalRoutes } from './portal/routes.js'
 import { requireSession } from './session.js'
 import { signInRoutes } from './sign-in.js'
 import { uiRole, type AppFetch, type UiEnv, type UiRole } from './ui-env.js'
@@ -64,6 +65,7 @@ export function uiRoutes(deps: AppDeps, appFetch: AppFetch): Hono<UiEnv> {
   const managers = allowRoles('admin', 'team_admin')
   pages.get('/ui', managers, overviewPage)
   // The prompt portal's pages (src/ui/portal/) are mounted on `pages`, behind the same session and CSRF checks.
+  pages.route('/', portalRoutes())
   ui.route('/', pages)
 
   app.route('/', ui)
