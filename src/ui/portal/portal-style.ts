@@ -6,7 +6,7 @@ export const portalCss = `
 .prompt-card p { margin: 0; }
 .prompt-card-head { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline; gap: 8px; }
 .prompt-card-head h2 { margin: 0; }
-.prompt-card-actions { margin-top: auto; padding-top: 8px; }
+.prompt-card-actions { margin-top: auto; padding-top: 8px; align-items: center; }
 .version-line { display: block; }
 details.schema summary, details summary { cursor: pointer; color: var(--accent); margin: 4px 0; }
 .schema-fields { display: grid; gap: 14px; margin-bottom: 12px; }

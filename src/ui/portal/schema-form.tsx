@@ -1,15 +1,17 @@
 import type { FormField } from './schema-fields.js'
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`
+
 /** The constraints a person should know before typing, in words (the API enforces them). */
 function constraintHint(field: FormField): string | null {
   const s = field.schema
   const parts: string[] = []
-  if (s.minLength !== undefined) parts.push(`at least ${s.minLength} characters`)
-  if (s.maxLength !== undefined) parts.push(`at most ${s.maxLength} characters`)
+  if (s.minLength !== undefined) parts.push(`at least ${count(s.minLength, 'character')}`)
+  if (s.maxLength !== undefined) parts.push(`at most ${count(s.maxLength, 'character')}`)
   if (s.minimum !== undefined) parts.push(`from ${s.minimum}`)
   if (s.maximum !== undefined) parts.push(`up to ${s.maximum}`)
-  if (s.minItems !== undefined) parts.push(`at least ${s.minItems} items`)
-  if (s.maxItems !== undefined) parts.push(`at most ${s.maxItems} items`)
+  if (s.minItems !== undefined) parts.push(`at least ${count(s.minItems, 'item')}`)
+  if (s.maxItems !== undefined) parts.push(`at most ${count(s.maxItems, 'item')}`)
   if (field.kind === 'json') parts.push(`JSON (${describeType(field)})`)
   if (s.default !== undefined) parts.push(`default ${JSON.stringify(s.default)}`)
   return parts.length ? parts.join(', ') : null
