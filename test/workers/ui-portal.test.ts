@@ -3,10 +3,17 @@ import { ADMIN, call, worker } from './worker-harness.js'
 
 const ORIGIN = 'http://gateway'
 
+/** `name=value` of a cookie the response sets (the Set-Cookie headers arrive joined by commas). */
+function cookieOf(response: Response, name: string): string {
+  const match = new RegExp(`(?:^|, )(${name}=[^;]+)`).exec(response.headers.get('set-cookie') ?? '')
+  if (!match) throw new Error(`no ${name} cookie was set`)
+  return match[1]!
+}
+
 /** A dashboard session in workerd: signs in through the form (token cookie, then the post) and keeps the cookie. */
 async function signIn(key: string): Promise<{ cookie: string; csrf: string }> {
   const form = await worker.fetch(new Request(`${ORIGIN}/ui/sign-in`))
-  const tokenCookie = form.headers.getSetCookie()[0]!.split(';')[0]!
+  const tokenCookie = cookieOf(form, 'manifold_sign_in')
   const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!
   const posted = await worker.fetch(new Request(`${ORIGIN}/ui/sign-in`, {
     method: 'POST', redirect: 'manual',
@@ -14,7 +21,7 @@ async function signIn(key: string): Promise<{ cookie: string; csrf: string }> {
     body: new URLSearchParams({ _csrf: token, key }),
   }))
   expect(posted.status).toBe(303)
-  const cookie = posted.headers.getSetCookie().find((c) => c.startsWith('manifold_session='))!.split(';')[0]!
+  const cookie = cookieOf(posted, 'manifold_session')
   const page = await worker.fetch(new Request(`${ORIGIN}${posted.headers.get('location')}`, { headers: { cookie } }))
   return { cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]! }
 }
