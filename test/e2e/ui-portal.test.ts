@@ -138,6 +138,25 @@ describe('the prompt portal in chromium', () => {
     expect(await called.json()).toMatchObject({ prompt: 'triage', version: '2', output: RECORDED_ANSWER })
   })
 
+  it('a refusal carries the admin\'s note back to the key holder', async () => {
+    const asked = await fetch(`${rig.gw.url}/v1/prompts/translate/access-requests`, {
+      method: 'POST', headers: { authorization: `Bearer ${memberKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'French customers' }),
+    })
+    const { id } = (await asked.json()) as { id: string }
+    const { page } = await rig.newPage()
+    await rig.signIn(page, await rig.gw.createKey({ name: 'rui', team: 'research', role: 'team_admin' }))
+    await page.goto('/ui/access')
+    const item = page.locator(`li[data-request="${id}"]`)
+    await item.getByLabel('Note').fill('Use summarize for now.')
+    await item.getByRole('button', { name: "Refuse ana's request for translate" }).click()
+    await page.waitForURL((url) => url.searchParams.get('refused') === id)
+    await memberPage.goto('/ui/access')
+    const row = memberPage.locator(`tr[data-request="${id}"]`)
+    await expect(row.locator('[data-status]').textContent()).resolves.toBe('refused')
+    await expect(row.locator('td').last().textContent()).resolves.toBe('Use summarize for now.')
+    expect((await callPrompt(rig, memberKey, 'translate', { text: 'Hi', target_language: 'French' })).status).toBe(403)
+  })
+
   it('"Try it" builds the body from the form, calls the prompt and shows the output; snippets are ready to paste', async () => {
     await memberPage.goto('/ui/access')
     await expect(memberPage.locator(`tr[data-request="${requestId}"] [data-status]`).textContent()).resolves.toBe('approved')

@@ -23,6 +23,7 @@ pre.output { white-space: pre-wrap; word-break: break-word; background: #fff; bo
 .snippet-head { display: flex; justify-content: space-between; align-items: center; gap: 8px; }
 .snippet-head h3 { margin: 0; font-size: 1rem; }
 .snippet pre { margin: 6px 0 0; }
+.decide label, #request-access label { flex-direction: row; flex-wrap: wrap; gap: 4px; }
 .request-list { list-style: none; margin: 0; padding: 0; }
 .request { border-top: 1px solid var(--line); padding: 12px 0; }
 .request p { margin: 0 0 6px; }
