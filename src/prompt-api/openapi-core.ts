@@ -85,6 +85,7 @@ export function coreSchemas(): Record<string, JsonObject> {
       type: 'object',
       properties: {
         object: { const: 'prompt' }, name: { type: 'string' }, version: { type: 'string' }, status: { type: 'string', enum: ['draft', 'published', 'deprecated', 'retired'] },
+        allowed: { type: 'boolean', description: 'Whether the calling key may call it (false only with `include=requestable`).' },
         description: { type: 'string' }, model: { type: 'string' }, path: { type: 'string' },
         input: { type: 'object', description: 'JSON Schema of the variables.' }, output: { type: ['object', 'null'], description: 'JSON Schema of the structured output, if any.' },
         versions: { type: 'array', items: { type: 'object' } },
@@ -180,7 +181,7 @@ export function corePaths(): Record<string, JsonObject> {
       post: { operationId: 'createEmbedding', tags: ['OpenAI-compatible'], summary: 'Embeddings', requestBody: { required: true, content: json(ref('EmbeddingRequest')) }, responses: { 200: ok('The embeddings.', ref('EmbeddingList')), 400: errorResponse('Invalid request.'), ...commonErrors } },
     },
     '/v1/models': { get: { operationId: 'listModels', tags: ['OpenAI-compatible'], summary: 'Models, routes and aliases the key may use', responses: { 200: ok('The models.', ref('ModelList')), ...commonErrors } } },
-    '/v1/prompts': { get: { operationId: 'listPrompts', tags: ['Prompt APIs'], summary: 'Published prompt APIs with their input and output schemas', responses: { 200: ok('The prompt APIs.', ref('PromptList')), ...commonErrors } } },
+    '/v1/prompts': { get: { operationId: 'listPrompts', tags: ['Prompt APIs'], summary: 'Published prompt APIs with their input and output schemas', parameters: [{ name: 'include', in: 'query', required: false, schema: { type: 'string', enum: ['requestable'] }, description: '`requestable` also lists the prompt APIs the key may not call (`allowed: false`), to request access to.' }], responses: { 200: ok('The prompt APIs.', ref('PromptList')), ...commonErrors } } },
     '/v1/prompts/{name}': {
       get: {
         operationId: 'getPrompt', tags: ['Prompt APIs'], summary: 'One prompt API and its versions',
@@ -190,6 +191,11 @@ export function corePaths(): Record<string, JsonObject> {
       post: promptCall('callPrompt', 'Call any prompt API\'s latest published version (each has its own operation below, with its schemas)', [nameParam]),
     },
     '/v1/prompts/{name}/versions/{version}': {
+      get: {
+        operationId: 'getPromptVersion', tags: ['Prompt APIs'], summary: 'One version of a prompt API (deprecated versions answer with Deprecation, Sunset and Link headers)',
+        parameters: [nameParam, { name: 'version', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: ok('The version.', ref('PromptDescription')), 404: errorResponse('Unknown prompt or version.'), 410: errorResponse('Retired.'), ...commonErrors },
+      },
       post: promptCall('callPromptVersion', 'Call one version of a prompt API (deprecated versions answer with Deprecation, Sunset and Link headers)', [nameParam, { name: 'version', in: 'path', required: true, schema: { type: 'string' } }]),
     },
     '/v1/jobs': { get: { operationId: 'listJobs', tags: ['Jobs'], summary: 'The key\'s jobs', responses: { 200: ok('The jobs.', { type: 'object', properties: { object: { const: 'list' }, data: { type: 'array', items: ref('Job') } } }), ...commonErrors } } },

@@ -17,6 +17,7 @@ function describePrompt(prompt: PromptDefinition, principal: Principal, all: rea
   return {
     object: 'prompt',
     name: prompt.name,
+    allowed: mayUsePrompt(principal, prompt.name),
     version: prompt.version,
     status: prompt.status,
     description: prompt.description,
@@ -26,6 +27,7 @@ function describePrompt(prompt: PromptDefinition, principal: Principal, all: rea
     output: prompt.output ?? null,
     versions: visible.map((v) => ({
       version: v.version, status: v.status, path: versionPath(v.name, v.version),
+      ...(v.deprecatedAt ? { deprecated_at: v.deprecatedAt } : {}),
       ...(v.sunset ? { sunset: v.sunset } : {}), ...(v.successor !== undefined ? { successor: v.successor } : {}),
     })),
   }
@@ -61,10 +63,12 @@ export function promptRoutes(deps: AppDeps): Hono<AppEnv> {
     return c.body(plainDecimalJson(result), 200, { ...callHeaders, ...headers, ...jsonContentType })
   }
 
+  /** `?include=requestable` adds the prompt APIs the key may not call (`allowed: false`), so it can ask for access. */
   app.get('/v1/prompts', (c) => {
     const principal = c.get('principal')
+    const requestable = c.req.query('include') === 'requestable'
     const data = catalog().published()
-      .filter((p) => mayUsePrompt(principal, p.name))
+      .filter((p) => requestable || mayUsePrompt(principal, p.name))
       .map((p) => describePrompt(p, principal, catalog().versions(p.name)))
     return c.json({ object: 'list', data })
   })
@@ -72,6 +76,12 @@ export function promptRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get('/v1/prompts/:name', (c) => {
     const principal = c.get('principal')
     const prompt = selectVersion(catalog(), principal, c.req.param('name'))
+    return c.json(describePrompt(prompt, principal, catalog().versions(prompt.name)), 200, lifecycleHeaders(prompt))
+  })
+
+  app.get('/v1/prompts/:name/versions/:version', (c) => {
+    const principal = c.get('principal')
+    const prompt = selectVersion(catalog(), principal, c.req.param('name'), c.req.param('version'))
     return c.json(describePrompt(prompt, principal, catalog().versions(prompt.name)), 200, lifecycleHeaders(prompt))
   })
 

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { dashboardScript } from './assets/dashboard-script.js'
 import { styleCss } from './assets/style.js'
 import { uplotCss, uplotScript } from './assets/uplot-bundle.js'
+import { portalCss } from './portal/portal-style.js'
 import type { UiEnv } from './ui-env.js'
 
 const CSS = 'text/css; charset=utf-8'
@@ -9,7 +10,7 @@ const JS = 'text/javascript; charset=utf-8'
 
 /** Every file the dashboard loads, served by the gateway itself on Node and Workers alike (no CDN). */
 const ASSETS: Record<string, { body: string; type: string }> = {
-  'style.css': { body: `${uplotCss}\n${styleCss}`, type: CSS },
+  'style.css': { body: `${uplotCss}\n${styleCss}\n${portalCss}`, type: CSS },
   'dashboard.js': { body: dashboardScript, type: JS },
   'uplot.js': { body: uplotScript, type: JS },
 }

@@ -8,6 +8,7 @@ import { healthPage } from './pages/health.js'
 import { keyRoutes } from './pages/keys.js'
 import { overviewPage } from './pages/overview.js'
 import { requestRoutes } from './pages/requests.js'
+import { portalRoutes } from './portal/routes.js'
 import { requireSession } from './session.js'
 import { signInRoutes } from './sign-in.js'
 import { uiRole, type AppFetch, type UiEnv, type UiRole } from './ui-env.js'
@@ -72,6 +73,7 @@ export function uiRoutes(deps: AppDeps, appFetch: AppFetch): Hono<UiEnv> {
   pages.route('/', requestRoutes())
   pages.get('/ui/health', managers, healthPage)
   // The prompt portal's pages (src/ui/portal/) are mounted on `pages`, behind the same session and CSRF checks.
+  pages.route('/', portalRoutes())
   ui.route('/', pages)
 
   app.route('/', ui)

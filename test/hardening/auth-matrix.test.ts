@@ -28,6 +28,7 @@ const routeCalls = (h: HardeningGateway): Record<string, RouteCall> => ({
   'GET /v1/prompts/:name': { path: '/v1/prompts/sentiment' },
   'POST /v1/prompts/:name': { path: '/v1/prompts/sentiment', body: { text: 'I love it' } },
   'POST /v1/prompts/:name/versions/:version': { path: '/v1/prompts/sentiment/versions/1', body: { text: 'I love it' } },
+  'GET /v1/prompts/:name/versions/:version': { path: '/v1/prompts/sentiment/versions/1' },
   'GET /openapi.json': { path: '/openapi.json' },
   'GET /docs': { path: '/docs' },
   'GET /docs/api-reference.js': { path: '/docs/api-reference.js' },
@@ -48,6 +49,16 @@ const routeCalls = (h: HardeningGateway): Record<string, RouteCall> => ({
   'POST /ui/sign-in': { path: '/ui/sign-in' },
   'POST /ui/sign-out': { path: '/ui/sign-out' },
   'GET /ui': { path: '/ui' },
+  'GET /ui/prompts': { path: '/ui/prompts' },
+  'GET /ui/prompts/:name': { path: '/ui/prompts/sentiment' },
+  'POST /ui/prompts/:name/try': { path: '/ui/prompts/sentiment/try' },
+  'GET /ui/prompts/:name/versions/:version': { path: '/ui/prompts/sentiment/versions/1' },
+  'POST /ui/prompts/:name/versions/:version/try': { path: '/ui/prompts/sentiment/versions/1/try' },
+  'POST /ui/prompts/:name/access-requests': { path: '/ui/prompts/sentiment/access-requests' },
+  'GET /ui/access': { path: '/ui/access' },
+  'GET /ui/access-requests': { path: '/ui/access-requests' },
+  'POST /ui/access/:id/approve': { path: '/ui/access/ar_does_not_exist/approve' },
+  'POST /ui/access/:id/refuse': { path: '/ui/access/ar_does_not_exist/refuse' },
   'POST /v1/prompts/:name/access-requests': { path: '/v1/prompts/sentiment/access-requests', body: { reason: 'matrix' } },
   'GET /v1/access-requests': { path: '/v1/access-requests' },
   'GET /admin/access-requests': { path: '/admin/access-requests' },
@@ -75,6 +86,9 @@ const UI_STATUS: Record<string, number> = {
   'GET /ui/keys': 303, 'POST /ui/keys': 401, 'GET /ui/keys/:id': 303, 'POST /ui/keys/:id': 401,
   'GET /ui/keys/:id/rotate': 303, 'POST /ui/keys/:id/rotate': 401, 'GET /ui/keys/:id/revoke': 303, 'POST /ui/keys/:id/revoke': 401,
   'GET /ui/requests': 303, 'GET /ui/requests/:id': 303, 'GET /ui/health': 303,
+  'GET /ui/prompts': 303, 'GET /ui/prompts/:name': 303, 'POST /ui/prompts/:name/try': 401, 'GET /ui/prompts/:name/versions/:version': 303,
+  'POST /ui/prompts/:name/versions/:version/try': 401, 'POST /ui/prompts/:name/access-requests': 401, 'GET /ui/access': 303,
+  'GET /ui/access-requests': 303, 'POST /ui/access/:id/approve': 401, 'POST /ui/access/:id/refuse': 401,
 }
 
 const PUBLIC = new Set(['GET /', 'GET /health', 'GET /docs', 'GET /docs/api-reference.js'])
@@ -90,7 +104,7 @@ const TEAM_ADMIN_STATUS: Record<string, number> = { 'GET /admin/keys/:id': 404, 
 /** Asking for access to a prompt a key may already call is a conflict; the admin key may call everything. */
 const ACCESS_REQUEST_STATUS: Partial<Record<KeyKind, number>> = { normal: 409, 'team-admin': 409, 'scoped-elsewhere': 201, admin: 400 }
 /** Routes that name a model or a prompt: a key scoped to other models and prompts is refused there. */
-const SCOPED = new Set(['POST /v1/chat/completions', 'POST /v1/embeddings', 'POST /v1/messages', 'POST /v1/messages/count_tokens', 'POST /v1/responses', 'GET /v1/prompts/:name', 'POST /v1/prompts/:name', 'POST /v1/prompts/:name/versions/:version'])
+const SCOPED = new Set(['POST /v1/chat/completions', 'POST /v1/embeddings', 'POST /v1/messages', 'POST /v1/messages/count_tokens', 'POST /v1/responses', 'GET /v1/prompts/:name', 'POST /v1/prompts/:name', 'POST /v1/prompts/:name/versions/:version', 'GET /v1/prompts/:name/versions/:version'])
 /** What an allowed caller gets: 200 unless the route creates (201), names what does not exist (404) or needs an upgrade (426). */
 const ALLOWED_STATUS: Record<string, number> = {
   'POST /admin/keys': 201, 'POST /admin/keys/:id/rotate': 404, 'DELETE /admin/keys/:id': 404,

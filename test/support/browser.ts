@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { fixtureJson } from './fixtures.js'
-import { startTestGateway, type TestGateway } from './gateway.js'
+import { startTestGateway, type TestGateway, type TestGatewayOptions } from './gateway.js'
 import { startMockUpstream, type MockUpstream } from './mock-upstream.js'
 
 /** Debian's chromium: the tests never download a browser. */
@@ -29,13 +29,14 @@ export interface DashboardRig {
 }
 
 /** One gateway, one mock upstream and one chromium for a whole test file (the browser suite stays fast). */
-export async function startDashboardRig(): Promise<DashboardRig> {
+export async function startDashboardRig(options: Pick<TestGatewayOptions, 'assemble'> = {}): Promise<DashboardRig> {
   const upstream = await startMockUpstream(() => ({ json: fixtureJson('openai/vercel-openai-text.json') }))
   const gw = await startTestGateway({
     listen: true,
     env: { OPENAI_API_KEY: 'sk-upstream-secret', OPENAI_BASE_URL: `${upstream.url}/v1` },
     // A configured route, so the health page has targets to show.
     file: { routes: { fast: { strategy: 'fallback', targets: ['openai/gpt-4.1-nano', 'openai/gpt-4o-mini'] } } },
+    ...options,
   })
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu'] })
   const contexts: BrowserContext[] = []
