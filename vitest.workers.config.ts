@@ -8,7 +8,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     mockUpstreamUrl: string
     callbackReceiverUrl: string
-    webhookSecret: string
     otlpReceiverUrl: string
   }
 }

@@ -16,7 +16,6 @@ export default async function setup(project: TestProject) {
   project.provide('otlpReceiverUrl', otlp.url)
   project.provide('mockUpstreamUrl', upstream.url)
   project.provide('callbackReceiverUrl', receiver.url)
-  project.provide('webhookSecret', BOTH_WEBHOOK_SECRET)
   return async () => {
     await upstream.close()
     await receiver.close()
