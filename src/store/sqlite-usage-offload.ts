@@ -34,7 +34,7 @@ export class UsageWriterThread {
     if (this.failure) return Promise.reject(this.failure)
     const worker = this.started()
     const id = this.nextId++
-    const message: UsageWriteMessage = { id, rows: [...rows], after: [...after] }
+    const message: UsageWriteMessage = { id, rows, after }
     const written = new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
       if (this.pending.size === 1) worker.ref()

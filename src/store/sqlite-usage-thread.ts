@@ -11,8 +11,8 @@ export interface UsageThreadData {
 /** A batch to write, as the main thread posts it. */
 export interface UsageWriteMessage {
   id: number
-  rows: UsageValues[]
-  after: CompiledStatement[]
+  rows: readonly UsageValues[]
+  after: readonly CompiledStatement[]
 }
 
 /** The answer once the batch's transaction committed (no error) or rolled back (error). */

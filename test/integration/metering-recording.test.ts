@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { usage } from '../../src/store/schema.js'
 import type { Store } from '../../src/store/store.js'
 import { startMeteredGateway, type MeteredGateway } from '../support/metering-gateway.js'
+import { parsePrometheusText, sampleValue } from '../support/metering-prometheus.js'
 
 describe('recording never fails the call and loses nothing', () => {
   let m: MeteredGateway
@@ -36,6 +37,11 @@ describe('recording never fails the call and loses nothing', () => {
     expect(rows.map((r) => [r.outcome, r.promptTokens, r.completionTokens, r.costPicoUsd])).toEqual([
       ['success', 16, 363, 146_800_000], ['success', 16, 363, 146_800_000], ['success', 16, 363, 146_800_000],
     ])
+    // /metrics counts the failed writes apart, and each row once, when it was finally written.
+    const exposition = parsePrometheusText(await (await m.gw.request('/metrics', { key: m.gw.adminKey })).text())
+    expect(sampleValue(exposition, 'manifold_usage_flush_failures_total', {})).toBe(2)
+    expect(sampleValue(exposition, 'manifold_usage_rows_written_total', {})).toBe(3)
+    expect(sampleValue(exposition, 'manifold_usage_flush_seconds_count', {})).toBeGreaterThanOrEqual(3)
   })
 
   it('a listener that throws (a metrics bug) does not fail the call', async () => {
