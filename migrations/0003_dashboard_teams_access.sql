@@ -212,5 +212,6 @@ CREATE TABLE `usage_ttft_rollup_hourly` (
 CREATE UNIQUE INDEX `usage_ttft_rollup_hourly_group_idx` ON `usage_ttft_rollup_hourly` (`bucket_start`,quote(key_id),quote(team),quote(provider),quote(model),quote(route),quote(prompt));--> statement-breakpoint
 ALTER TABLE `api_keys` ADD `role` text DEFAULT 'member' NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage` ADD `cache_savings_pico_usd` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+CREATE INDEX `usage_team_created_idx` ON `usage` (`team`,`created_at`);--> statement-breakpoint
 ALTER TABLE `usage_rollup_daily` ADD `cache_savings_pico_usd` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage_rollup_hourly` ADD `cache_savings_pico_usd` integer DEFAULT 0 NOT NULL;

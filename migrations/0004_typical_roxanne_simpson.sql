@@ -1,1 +1,0 @@
-CREATE INDEX `usage_team_created_idx` ON `usage` (`team`,`created_at`);
