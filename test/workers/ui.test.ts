@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ADMIN, call, createKey, usageRows } from './worker-harness.js'
+import { gateway } from './both-gateway.js'
+import { ADMIN, call, createKey } from './worker-harness.js'
 
 /** The response's Set-Cookie lines (workerd's Headers joins them; none of ours carries a comma). */
 const setCookies = (res: Response) => (res.headers.get('set-cookie') ?? '').split(/,\s*(?=[\w-]+=)/)
@@ -35,7 +36,7 @@ describe('the dashboard on workerd with D1', () => {
     })
     expect(res.status).toBe(200)
     await res.arrayBuffer()
-    expect(await usageRows('wk-ui-1')).toHaveLength(1)
+    expect(await gateway.usageRows('wk-ui-1')).toHaveLength(1)
 
     const { cookie } = await signIn(ADMIN)
     const overview = await call('/ui', { headers: { cookie } })
