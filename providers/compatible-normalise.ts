@@ -135,6 +135,25 @@ function indexToolCalls(calls: unknown[], state: ToolCallIndexes): unknown[] {
 }
 
 /**
+ * True when normalising `chunk` would change nothing: the fields OpenAI always sends are there, no vendor
+ * usage or renamed reasoning, no tool calls (their indexes are tracked across chunks), no usage to move.
+ */
+function isValidOpenAIChunk(chunk: Json): boolean {
+  if (typeof chunk.id !== 'string' || chunk.id === '' || chunk.object !== 'chat.completion.chunk') return false
+  if (num(chunk.created) === undefined || typeof chunk.model !== 'string' || chunk.model === '') return false
+  if (typeof chunk.service_tier === 'string' && !serviceTiers.has(chunk.service_tier)) return false
+  if ((chunk.usage !== undefined && chunk.usage !== null) || chunk.x_groq !== undefined) return false
+  if (!Array.isArray(chunk.choices)) return false
+  for (const choice of chunk.choices as unknown[]) {
+    if (!isRecord(choice) || num(choice.index) === undefined || choice.finish_reason === undefined) return false
+    const delta = choice.delta
+    if (!isRecord(delta) || delta.tool_calls !== undefined) return false
+    if (typeof delta.reasoning === 'string' && delta.reasoning_content === undefined) return false
+  }
+  return true
+}
+
+/**
  * A compatible server's stream as valid OpenAI chunks: ids, `object` and `created` filled, tool calls
  * indexed and typed, `reasoning` renamed, finish_reason present on every choice, and usage (wherever the
  * server put it: on the last content chunk, or in `x_groq`) moved to its own chunk with no choices, as
@@ -146,6 +165,13 @@ export async function* normaliseChunks(source: AsyncIterable<ChatCompletionChunk
   const toolCalls = new Map<number, ToolCallIndexes>()
 
   for await (const original of source) {
+    if (isValidOpenAIChunk(original as unknown as Json)) {
+      id ??= original.id
+      created ??= original.created
+      // Nothing to rewrite: the same object goes on, and with it the upstream's own text (raw-json.ts).
+      yield original
+      continue
+    }
     const chunk: Json = { ...(original as unknown as Json) }
     id ??= typeof chunk.id === 'string' && chunk.id !== '' ? chunk.id : ctx.newId()
     created ??= num(chunk.created) ?? ctx.nowSeconds()

@@ -1,16 +1,8 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai'
 import { ProviderError, type ProviderErrorCode } from './types.js'
+import { codeForStatus } from './openai-http.js'
 import { retryAfterMsFromHeaders } from './retry-after.js'
 import { abortedError, connectionError, timeoutError, unexpectedError, providerErrorIn } from './transport-errors.js'
-
-function codeForStatus(status: number): ProviderErrorCode {
-  if (status === 401) return 'authentication_error'
-  if (status === 403) return 'permission_denied'
-  if (status === 404) return 'model_not_found'
-  if (status === 429) return 'rate_limit_exceeded'
-  if (status >= 400 && status < 500) return 'invalid_request_error'
-  return 'upstream_error'
-}
 
 function upstreamMessage(err: APIError): string {
   const body: unknown = err.error

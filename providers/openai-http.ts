@@ -12,7 +12,8 @@ import { parseKeepingText } from './raw-json.js'
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1'
 
-function codeForStatus(status: number): ProviderErrorCode {
+/** The error code an OpenAI-format upstream's HTTP status means. */
+export function codeForStatus(status: number): ProviderErrorCode {
   if (status === 401) return 'authentication_error'
   if (status === 403) return 'permission_denied'
   if (status === 404) return 'model_not_found'

@@ -131,7 +131,8 @@ class ChunkReader implements AsyncIterableIterator<ChatCompletionChunk> {
   private chunkOf(payload: string): ChatCompletionChunk {
     let chunk: unknown
     try {
-      chunk = parseKeepingText(payload)
+      // Data spread over several lines joins with newlines, which an SSE frame cannot carry as it is: written again.
+      chunk = payload.includes('\n') ? JSON.parse(payload) : parseKeepingText(payload)
     } catch {
       throw invalidResponse(this.provider, 'stream chunk: not valid JSON')
     }

@@ -22,47 +22,69 @@ function isEventStream(headers: Headers): boolean {
   return (headers.get('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase() === 'text/event-stream'
 }
 
-/** Counts every byte that passes (after any decompression) and fails the stream past `limit`. */
-function totalCap(limit: number, tooLarge: () => Error): TransformStream<Uint8Array, Uint8Array> {
+/** A check of one piece of a body as it passes: the error that ends the body, or undefined to pass it on. */
+type PieceCheck = (piece: Uint8Array) => Error | undefined
+
+/** Counts every byte that passes (after any decompression) and fails the body past `limit`. */
+function totalCap(limit: number, tooLarge: () => Error): PieceCheck {
   let seen = 0
-  return new TransformStream({
-    transform(chunk, controller) {
-      seen += chunk.byteLength
-      if (seen > limit) controller.error(tooLarge())
-      else controller.enqueue(chunk)
-    },
-  })
+  return (piece) => {
+    seen += piece.byteLength
+    return seen > limit ? tooLarge() : undefined
+  }
 }
 
 /** Counts the bytes of the current SSE event (reset at each blank line) and fails the stream past `limit`. */
-function eventCap(limit: number, tooLarge: () => Error): TransformStream<Uint8Array, Uint8Array> {
+function eventCap(limit: number, tooLarge: () => Error): PieceCheck {
   let eventBytes = 0
   let lineBytes = 0
   let lastByte = -1
-  return new TransformStream({
-    transform(chunk, controller) {
-      let start = 0
-      while (start < chunk.length) {
-        const newline = chunk.indexOf(NEWLINE, start)
-        const end = newline === -1 ? chunk.length : newline
-        if (end > start) {
-          lineBytes += end - start
-          eventBytes += end - start
-          lastByte = chunk[end - 1]!
-        }
-        if (eventBytes > limit) {
-          controller.error(tooLarge())
-          return
-        }
-        if (newline === -1) break
-        const blankLine = lineBytes === 0 || (lineBytes === 1 && lastByte === CARRIAGE_RETURN)
-        eventBytes = blankLine ? 0 : eventBytes + 1
-        lineBytes = 0
-        start = newline + 1
+  return (piece) => {
+    let start = 0
+    while (start < piece.length) {
+      const newline = piece.indexOf(NEWLINE, start)
+      const end = newline === -1 ? piece.length : newline
+      if (end > start) {
+        lineBytes += end - start
+        eventBytes += end - start
+        lastByte = piece[end - 1]!
       }
-      controller.enqueue(chunk)
+      if (eventBytes > limit) return tooLarge()
+      if (newline === -1) break
+      const blankLine = lineBytes === 0 || (lineBytes === 1 && lastByte === CARRIAGE_RETURN)
+      eventBytes = blankLine ? 0 : eventBytes + 1
+      lineBytes = 0
+      start = newline + 1
+    }
+    return undefined
+  }
+}
+
+/**
+ * `body` with every piece checked as the consumer reads it: a pull source (nothing read ahead, no pipe
+ * machinery per piece, which a TransformStream costs), and a failed check cancels the download.
+ */
+function checkedBody(body: ReadableStream<Uint8Array>, check: PieceCheck): ReadableStream<Uint8Array> {
+  const reader = body.getReader()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const step = await reader.read()
+      if (step.done) {
+        controller.close()
+        return
+      }
+      const failure = check(step.value)
+      if (!failure) {
+        controller.enqueue(step.value)
+        return
+      }
+      controller.error(failure)
+      await reader.cancel(failure).catch(() => undefined)
     },
-  })
+    cancel(reason) {
+      return reader.cancel(reason)
+    },
+  }, { highWaterMark: 0 })
 }
 
 /**
@@ -83,7 +105,7 @@ export function guardUpstreamFetch(inner: FetchFn, provider: string, limits: Ups
     }
     if (!response.body) return response
     const { headers } = response
-    let cap: TransformStream<Uint8Array, Uint8Array>
+    let cap: PieceCheck
     if (isEventStream(headers)) {
       cap = eventCap(limits.maxEventBytes, tooLargeEvent)
     } else {
@@ -97,7 +119,7 @@ export function guardUpstreamFetch(inner: FetchFn, provider: string, limits: Ups
       if (!encoded && Number.isFinite(declared)) return response
       cap = totalCap(limits.maxResponseBytes, tooLargeAnswer)
     }
-    return new Response(response.body.pipeThrough(cap), { status: response.status, statusText: response.statusText, headers })
+    return new Response(checkedBody(response.body, cap), { status: response.status, statusText: response.statusText, headers })
   }
 
   return guardedFetch as FetchFn

@@ -55,3 +55,25 @@ describe('compatible-server quirks (hand-written shapes)', () => {
     expect(validateSchema('CreateChatCompletionResponse', completion)).toEqual([])
   })
 })
+
+describe('compatible streams already valid OpenAI', () => {
+  const valid = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1_750_000_001, model: 'llama3', choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: null }] }
+
+  it('passes a chunk that needs nothing as the very same object (its upstream text kept)', async () => {
+    const out = await run([valid, { ...valid, id: '', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }])
+    expect(out[0]).toBe(valid)
+    // A later chunk still takes the stream's id from the untouched first one.
+    expect(out[1]).toEqual({ ...valid, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })
+  })
+
+  it('still rewrites a chunk with anything off: renamed reasoning, tool calls, usage beside choices', async () => {
+    const reasoning = { ...valid, choices: [{ index: 0, delta: { reasoning: 'hmm' }, finish_reason: null }] }
+    const tools = { ...valid, choices: [{ index: 0, delta: { tool_calls: [{ id: 'c1', function: { name: 'f', arguments: '{}' } }] }, finish_reason: null }] }
+    const usage = { ...valid, usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }
+    const out = await run([reasoning, tools, usage]) as ChatCompletionChunk[]
+    expect(out[0]).not.toBe(reasoning)
+    expect(out[0]!.choices[0]!.delta).toEqual({ reasoning_content: 'hmm' })
+    expect(out[1]!.choices[0]!.delta.tool_calls).toEqual([{ id: 'c1', index: 0, type: 'function', function: { name: 'f', arguments: '{}' } }])
+    expect(out.slice(2).map((chunk) => chunk.choices.length)).toEqual([1, 0])
+  })
+})
