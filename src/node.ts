@@ -19,6 +19,7 @@ import type { AppDeps } from './deps.js'
 import { JobRunner } from './jobs/runner.js'
 import { startBodySweep } from './metering/request-bodies.js'
 import { consoleLogger, type Logger } from './log.js'
+import { batchedLogSink } from './node-log-sink.js'
 import { createNodeFetch } from './node-fetch.js'
 import { nodeRuntimeSampler } from './observability/runtime-metrics.js'
 import { observabilitySettings } from './observability/settings.js'
@@ -334,7 +335,10 @@ export async function main(): Promise<void> {
   let log: Logger = consoleLogger()
   try {
     const settings = observabilitySettings(process.env)
-    log = consoleLogger({ level: settings.logLevel, format: settings.logFormat })
+    const sink = batchedLogSink()
+    // stdout is synchronous on files and pipes on Linux, so what is pending at exit still gets out.
+    process.on('exit', sink.flush)
+    log = consoleLogger({ level: settings.logLevel, format: settings.logFormat, write: sink.write })
     gateway = await startNodeGateway(process.env, log)
   } catch (err) {
     if (err instanceof ConfigError) {
