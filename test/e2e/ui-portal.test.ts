@@ -1,6 +1,4 @@
 import { execFile } from 'node:child_process'
-import { copyFileSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PromptCatalog } from '../../src/prompt-api/catalog.js'
@@ -8,7 +6,6 @@ import { PHONE_VIEWPORT, startDashboardRig, type DashboardRig } from '../support
 import { fixtureJson } from '../support/fixtures.js'
 import { promptSource, shippedPrompts } from '../support/prompt-files.js'
 
-const DOCS_SCREENSHOT = join(import.meta.dirname, '..', '..', 'docs', 'screenshots', 'portal.png')
 const RECORDED_ANSWER = fixtureJson<{ choices: Array<{ message: { content: string } }> }>('openai/vercel-openai-text.json').choices[0]!.message.content
 
 /** `triage`: v1 deprecated (with its dates) → v2, published, whose input uses every kind of form control. */
@@ -205,8 +202,6 @@ describe('the prompt portal in chromium', () => {
     expect(await memberPage.content()).not.toContain(memberKey)
 
     await rig.screenshot(memberPage, 'portal-prompt')
-    mkdirSync(join(DOCS_SCREENSHOT, '..'), { recursive: true })
-    copyFileSync(await rig.screenshot(memberPage, 'portal'), DOCS_SCREENSHOT)
   })
 
   it('the snippets run as pasted (curl, node, python) with the key in $MANIFOLD_API_KEY', async () => {

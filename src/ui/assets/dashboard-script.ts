@@ -61,7 +61,7 @@ export const dashboardScript = `
         height: 220,
         tzDate: function (ts) { return window.uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC') },
         scales: { x: { time: true } },
-        axes: [{}, { values: function (u, ticks) { return ticks.map(format) }, size: 70 }],
+        axes: [{}, { values: function (u, ticks) { return ticks.map(format) }, size: metric === 'cost_usd' ? 96 : 70 }],
         series: [{ label: data.bucket === 'hour' ? 'Hour (UTC)' : 'Day (UTC)' }].concat(data.series.map(function (s, i) {
           return { label: s.label, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: data.x.length <= 48 }, value: function (u, v) { return format(v) } }
         })),
