@@ -57,8 +57,9 @@ describe('the chat request fast check', () => {
       if (valid) accepted++
       expect(isValidChatRequest(candidate)).toBe(valid)
     }), { numRuns: 5000 })
-    // Both answers were exercised, not only refusals.
-    expect(accepted).toBeGreaterThan(100)
+    // Both answers were exercised, not only refusals: about 2% of the bodies generated are valid (≈ 100 of 5,000,
+    // varying with the run's seed), so the guard sits well below that and still fails if none or almost none are.
+    expect(accepted).toBeGreaterThan(25)
   })
 
   it('passes the body on as it is, not a copy', () => {
