@@ -42,6 +42,8 @@ function assertFutureExpiry(fields: Partial<KeyFields>, now: number): void {
 }
 
 /** The key's spend in its budget period (all time for a key without a budget), as admission sees it. */
+export type KeySpend = Awaited<ReturnType<typeof spendOf>>
+
 async function spendOf(deps: AppDeps, row: ApiKeyRow) {
   const period = row.budgetPeriod ?? 'total'
   const window = periodWindow(period, deps.clock.now())

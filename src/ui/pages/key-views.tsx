@@ -1,30 +1,12 @@
+import type { KeySpend } from '../../routes/admin-keys.js'
+import type { PublicKey } from '../../security/key-service.js'
 import { CsrfField } from '../csrf.js'
 import { Field } from '../field.js'
 import { dataValue, formatInstant, formatUsd, MISSING } from '../format.js'
 
-/** A key as GET /admin/keys returns it (role arrives with team admin keys; absent means member). */
-export interface KeyJson {
-  id: string
-  name: string
-  team: string | null
-  prefix: string
-  role?: string
-  models: string[] | null
-  prompts: string[] | null
-  budget_usd: number | null
-  budget_period: string | null
-  rpm: number | null
-  tpm: number | null
-  max_parallel: number | null
-  expires_at: string | null
-  created_at: string
-  revoked_at: string | null
-}
-
-export interface KeySpend { period: string; spent_usd: number; remaining_usd: number | null; resets_at: string | null }
+/** A key as GET /admin/keys returns it, and with its spend as GET /admin/keys/:id does. */
+export type KeyJson = PublicKey
 export type KeyWithSpend = KeyJson & { spend?: KeySpend }
-
-export const roleOf = (key: KeyJson) => key.role ?? 'member'
 
 export function limitsText(key: KeyJson): string {
   const parts = [
@@ -101,7 +83,7 @@ export function KeyFacts({ keyJson }: { keyJson: KeyWithSpend }) {
       <dt>Id</dt><dd class="mono" data-field="id">{keyJson.id}</dd>
       <dt>Prefix</dt><dd class="mono">{keyJson.prefix}</dd>
       <dt>Team</dt><dd>{keyJson.team ?? MISSING}</dd>
-      <dt>Role</dt><dd>{roleOf(keyJson)}</dd>
+      <dt>Role</dt><dd>{keyJson.role}</dd>
       <dt>Status</dt><dd><StatusBadge keyJson={keyJson} /></dd>
       <dt>Limits</dt><dd>{limitsText(keyJson)}</dd>
       <dt>Spend</dt><dd><SpendBar keyJson={keyJson} /></dd>

@@ -7,7 +7,7 @@ import { Page } from '../layout.js'
 import { uiRole, type UiEnv } from '../ui-env.js'
 import { createKeyBody, updateKeyBody } from './key-form.js'
 import {
-  ConfirmForm, KeyFacts, LimitFields, limitsText, roleOf, SecretOnce, SpendBar, StatusBadge, type KeyJson, type KeyWithSpend,
+  ConfirmForm, KeyFacts, LimitFields, limitsText, SecretOnce, SpendBar, StatusBadge, type KeyJson, type KeyWithSpend,
 } from './key-views.js'
 
 /** Spend bars need GET /admin/keys/:id per key: done for this many active keys at most. */
@@ -35,7 +35,7 @@ function KeysTable({ keys }: { keys: KeyWithSpend[] }) {
               <th scope="row"><a href={`/ui/keys/${encodeURIComponent(key.id)}`}>{key.name}</a></th>
               <td class="mono">{key.prefix}</td>
               <td>{key.team ?? MISSING}</td>
-              <td>{roleOf(key)}</td>
+              <td>{key.role}</td>
               <td class="hide-narrow">{limitsText(key)}</td>
               <td><SpendBar keyJson={key} /></td>
               <td><StatusBadge keyJson={key} /></td>
