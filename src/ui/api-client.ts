@@ -29,16 +29,24 @@ function errorOf(status: number, body: unknown): UiApiError {
 }
 
 /**
+ * One request to the gateway, handled in process as the session's principal (never over the network, never
+ * with the key). `ui_…` request ids tell the access log and metrics that this is the dashboard, not a
+ * WebSocket frame.
+ */
+export async function fetchInProcess(c: Context<UiEnv>, method: string, path: string, body?: unknown): Promise<Response> {
+  const headers = new Headers({ accept: 'application/json', 'x-request-id': generateId('ui') })
+  if (body !== undefined) headers.set('content-type', 'application/json')
+  const request = new Request(new URL(path, c.req.url), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  return c.get('appFetch')(request, { [INTERNAL_PRINCIPAL]: c.get('session').principal })
+}
+
+/**
  * The gateway's JSON API, called in process as the session's principal: dashboard pages read and change
  * nothing except through it, so their figures are the API's and its scopes hold for them too.
  */
 export function uiApi(c: Context<UiEnv>): UiApi {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    // `ui_…` tells the access log and metrics that this is the dashboard, not a WebSocket frame.
-    const headers = new Headers({ accept: 'application/json', 'x-request-id': generateId('ui') })
-    if (body !== undefined) headers.set('content-type', 'application/json')
-    const request = new Request(new URL(path, c.req.url), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-    const response = await c.get('appFetch')(request, { [INTERNAL_PRINCIPAL]: c.get('session').principal })
+    const response = await fetchInProcess(c, method, path, body)
     const text = await response.text()
     const parsed: unknown = text === '' ? null : JSON.parse(text)
     if (!response.ok) throw errorOf(response.status, parsed)

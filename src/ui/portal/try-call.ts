@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { INTERNAL_PRINCIPAL } from '../../middleware/auth.js'
+import { fetchInProcess } from '../api-client.js'
 import type { UiEnv } from '../ui-env.js'
 
 /** What a prompt call answered, shown as it is: the status, the headers a caller cares about, the JSON body. */
@@ -12,16 +12,11 @@ export interface TryResult {
 const SHOWN_HEADERS = ['x-request-id', 'x-manifold-prompt', 'deprecation', 'sunset', 'link']
 
 /**
- * Calls the prompt API in process as the session's key, like uiApi but keeping the answer whole (an error
+ * Calls the prompt API in process as the session's key, as uiApi does but keeping the answer whole (an error
  * is shown in its own shape, `error.fields` included, rather than thrown).
  */
 export async function tryPrompt(c: Context<UiEnv>, path: string, body: unknown): Promise<TryResult> {
-  const request = new Request(new URL(path, c.req.url), {
-    method: 'POST',
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  const response = await c.get('appFetch')(request, { [INTERNAL_PRINCIPAL]: c.get('session').principal })
+  const response = await fetchInProcess(c, 'POST', path, body)
   const text = await response.text()
   let parsed: unknown = text
   try {
