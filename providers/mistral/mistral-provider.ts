@@ -39,28 +39,25 @@ const nowSeconds = () => Math.floor(Date.now() / 1000)
 
 /**
  * Mistral through its official SDK (@mistralai/mistralai v2), retries off: the gateway's router is the one
- * retry loop. One client per base URL and key, kept by this provider instance; calls go through the
- * gateway's fetch.
+ * retry loop. Calls go through the gateway's fetch.
+ *
+ * The SDK wraps each call in a `Request` whose signal only follows ours through weak references: after a
+ * garbage collection a client that went away no longer aborted the upstream call (seen under load). So each
+ * call gets its own client (about 5 µs) whose fetcher hands our signal to fetch directly.
  */
 export function createMistralProvider(options: MistralProviderOptions): Provider {
-  const clients = new Map<string, { client: Mistral; fetch: FetchFn }>()
   const provider = options.id
   const dropUnsupported = options.dropUnsupportedParams ?? false
 
   function clientFor(ctx: CallContext): Mistral {
-    const serverURL = mistralServerURL(ctx.baseURL)
-    const cacheKey = `${serverURL}\n${ctx.apiKey}`
-    const cached = clients.get(cacheKey)
-    if (cached && cached.fetch === ctx.fetch) return cached.client
-    const fetcher = ctx.fetch
-    const client = new Mistral({
+    const fetcher: FetchFn = ctx.fetch
+    const signal = ctx.signal
+    return new Mistral({
       apiKey: ctx.apiKey,
-      serverURL,
+      serverURL: mistralServerURL(ctx.baseURL),
       retryConfig: { strategy: 'none' },
-      httpClient: new HTTPClient({ fetcher: (input, init) => fetcher(input, init) }),
+      httpClient: new HTTPClient({ fetcher: (input, init) => fetcher(input, { ...init, signal }) }),
     })
-    clients.set(cacheKey, { client, fetch: ctx.fetch })
-    return client
   }
 
   const mapError = (err: unknown) => mapMistralError(provider, err)

@@ -1,6 +1,9 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMistralProvider } from '../../providers/mistral/index.js'
 import type { CallContext, ChatRequest, Provider } from '../../providers/types.js'
+import { eventually } from '../support/eventually.js'
 import { startMockUpstream, type MockReply, type MockUpstream } from '../support/mock-upstream.js'
 
 const req = { model: 'mistral-small-latest', messages: [{ role: 'user', content: 'Hi' }] } as ChatRequest
@@ -58,5 +61,21 @@ describe('Mistral errors → ProviderError', () => {
     const pending = provider.chat(req, { ...ctx(), signal: controller.signal }).catch((e: unknown) => e)
     controller.abort()
     expect(await pending).toMatchObject({ code: 'aborted', retryable: false })
+  })
+  it('an abort after a garbage collection still reaches the upstream (the SDK\'s Request signal alone would not)', async () => {
+    setFlagsFromString('--expose-gc')
+    const collectGarbage = runInNewContext('gc') as () => void
+    upstream.setHandler(() => ({ hang: true }))
+    const seen = upstream.requests.length
+    const controller = new AbortController()
+    const pending = provider.chatStream(req, { ...ctx(), signal: controller.signal }).catch((e: unknown) => e)
+    await eventually(() => upstream.requests.length > seen, 'the call to reach the upstream')
+    for (let i = 0; i < 3; i++) {
+      collectGarbage()
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    controller.abort()
+    expect(await pending).toMatchObject({ code: 'aborted', retryable: false })
+    await eventually(() => upstream.requests[seen]!.abortedAt !== undefined, 'the upstream to see the abort')
   })
 })
