@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.js'
-import type { StreamEnding } from '../observability/access-log.js'
+import type { RequestEnding } from '../observability/access-log.js'
 import type { Observability } from '../observability/observability.js'
 import { prefersAsync } from '../jobs/submit.js'
 import { INTERNAL_PRINCIPAL } from './auth.js'
@@ -48,41 +48,6 @@ async function requestedModel(c: Context<AppEnv>): Promise<string | undefined> {
   }
 }
 
-function isStreamed(response: Response): boolean {
-  return /^text\/event-stream|^application\/x-ndjson/i.test(response.headers.get('content-type') ?? '')
-}
-
-/** Passes the body through unchanged and reports how it ended: read to the end, failed, or cancelled by the client. */
-function watchEnd(body: ReadableStream<Uint8Array>, onEnd: (ending: StreamEnding) => void): ReadableStream<Uint8Array> {
-  const reader = body.getReader()
-  let ended = false
-  const end = (ending: StreamEnding) => {
-    if (ended) return
-    ended = true
-    onEnd(ending)
-  }
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read()
-        if (done) {
-          controller.close()
-          end('complete')
-        } else {
-          controller.enqueue(value)
-        }
-      } catch (err) {
-        controller.error(err)
-        end('broken')
-      }
-    },
-    cancel(reason) {
-      end('client_closed')
-      return reader.cancel(reason)
-    },
-  })
-}
-
 /**
  * One access log line, one metrics update and one SERVER span per client request, refusals included: it
  * runs right after the request id and before the body limit and auth, so their refusals pass through it. A
@@ -98,21 +63,30 @@ export function accessLog(observability: Observability): MiddlewareHandler<AppEn
       fixedSurface: jobOrSocket(c),
       principal: () => c.get('principal'),
     })
+    // A streamed answer takes the listener (streaming/stream-end.ts) and reports its own ending; the line
+    // is then written when its last byte goes. Only one ending is ever written.
+    let streamed = false
+    let ended = false
+    const end = (ending: Omit<RequestEnding, 'endedAt'>) => {
+      if (ended) return
+      ended = true
+      observability.end(observation, ending)
+    }
+    c.set('takeStreamEnd', () => {
+      streamed = true
+      return (stream) => end({ status: 200, code: '', stream })
+    })
     try {
       await next()
     } catch (err) {
-      observability.end(observation, { status: 500, code: 'internal_error' })
+      end({ status: 500, code: 'internal_error' })
       throw err
     }
     const response = c.res
     const status = response.status
+    if (streamed && status === 200) return
     const code = status >= 400 ? await errorCodeOf(response) : ''
     if (status >= 400 && observation.attempts.length === 0) observation.requestedModel = await requestedModel(c)
-    // The content type first: asking for the body of a plain answer would build a whole Response object.
-    if (!isStreamed(response) || !response.body) {
-      observability.end(observation, { status, code })
-      return
-    }
-    c.res = new Response(watchEnd(response.body, (stream) => observability.end(observation, { status, code, stream })), response)
+    end({ status, code })
   }
 }

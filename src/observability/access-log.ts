@@ -1,9 +1,7 @@
 import type { Logger } from '../log.js'
 import { picoToUsdText } from '../metering/usd.js'
+import type { StreamEnding } from '../streaming/stream-end.js'
 import type { RequestObservation } from './request-observation.js'
-
-/** How a streamed response ended, as the client saw it. */
-export type StreamEnding = 'complete' | 'broken' | 'client_closed'
 
 /** The response side of a finished client request. */
 export interface RequestEnding {

@@ -6,6 +6,7 @@ import { readJsonBody } from '../openai/read-json.js'
 import { dispatchChat } from '../routing/dispatch.js'
 import { DROP_PARAMS_HEADER, parseDropParamsHeader } from '../routing/drop-params-header.js'
 import { sseHeaders, sseStream } from '../streaming/sse.js'
+import { takeStreamEnd } from '../streaming/stream-end.js'
 import { rawJsonOf } from '../../providers/raw-json.js'
 import { REQUEST_ID_HEADER } from '../middleware/request-id.js'
 import { jsonContentType, plainDecimalJson } from '../metering/plain-decimal-json.js'
@@ -30,7 +31,7 @@ export function chatRoutes(deps: AppDeps): Hono<AppEnv> {
       const text = rawJsonOf(result.body) ?? plainDecimalJson(result.body)
       return new Response(text, { status: 200, headers: { ...result.headers, ...jsonContentType, ...requestId } })
     }
-    return new Response(sseStream(result.chunks), { status: 200, headers: { ...sseHeaders, ...result.headers, ...requestId } })
+    return new Response(sseStream(result.chunks, { onEnd: takeStreamEnd(c) }), { status: 200, headers: { ...sseHeaders, ...result.headers, ...requestId } })
   })
 
   return app

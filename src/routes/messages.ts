@@ -9,6 +9,7 @@ import type { CallMeta } from '../routing/call-meta.js'
 import { dispatchChat } from '../routing/dispatch.js'
 import { resolveRoute } from '../routing/resolve.js'
 import { sseHeaders } from '../streaming/sse.js'
+import { takeStreamEnd } from '../streaming/stream-end.js'
 import { countTokens } from '../dialects/anthropic-messages/count-tokens.js'
 import { toMessagesResponse } from '../dialects/anthropic-messages/from-chat.js'
 import type { NativeHeaders } from '../dialects/anthropic-messages/native-attempt.js'
@@ -67,12 +68,12 @@ export function messagesRoutes(deps: AppDeps): Hono<AppEnv> {
     if (isNativeRoute(route)) {
       const result = await dispatchNative(deps, route, toObject(raw), admissionBody(request), meta, nativeHeaders(c))
       if (result.kind === 'json') return c.json(result.body as object, 200, result.headers)
-      return c.body(messagesSseStream(result.frames), 200, { ...sseHeaders, ...result.headers })
+      return c.body(messagesSseStream(result.frames, { onEnd: takeStreamEnd(c) }), 200, { ...sseHeaders, ...result.headers })
     }
     const chatBody = toChatRequest(request, { maxOutputTokens: routeOutputLimit(deps, route), reasoning: routeReasons(route) })
     const result = await dispatchChat(deps, chatBody, meta)
     if (result.kind === 'json') return c.json(toMessagesResponse(result.body, request.model), 200, result.headers)
-    return c.body(messagesSseStream(toMessagesEvents(result.chunks, request.model)), 200, { ...sseHeaders, ...result.headers })
+    return c.body(messagesSseStream(toMessagesEvents(result.chunks, request.model), { onEnd: takeStreamEnd(c) }), 200, { ...sseHeaders, ...result.headers })
   })
 
   app.post('/v1/messages/count_tokens', async (c) => {

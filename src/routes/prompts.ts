@@ -8,6 +8,7 @@ import { lifecycleHeaders, mayUsePrompt, selectVersion, versionPath } from '../p
 import type { PromptDefinition } from '../prompt-api/prompt-file.js'
 import { runPrompt, streamPrompt } from '../prompt-api/run-prompt.js'
 import { sseHeaders, sseStream } from '../streaming/sse.js'
+import { takeStreamEnd } from '../streaming/stream-end.js'
 import { jsonContentType, plainDecimalJson } from '../metering/plain-decimal-json.js'
 import { DROP_PARAMS_HEADER, parseDropParamsHeader } from '../routing/drop-params-header.js'
 
@@ -57,7 +58,7 @@ export function promptRoutes(deps: AppDeps): Hono<AppEnv> {
     const headers = { ...lifecycleHeaders(prompt), 'x-manifold-prompt': `${prompt.name}@${prompt.version}` }
     if (wantsStream(c)) {
       const streamed = await streamPrompt(call)
-      return c.body(sseStream(streamed.events), 200, { ...sseHeaders, ...streamed.headers, ...headers })
+      return c.body(sseStream(streamed.events, { onEnd: takeStreamEnd(c) }), 200, { ...sseHeaders, ...streamed.headers, ...headers })
     }
     const { result, headers: callHeaders } = await runPrompt(call)
     return c.body(plainDecimalJson(result), 200, { ...callHeaders, ...headers, ...jsonContentType })

@@ -1,13 +1,24 @@
 import { toGatewayError } from '../errors.js'
 import { plainDecimalJson } from '../metering/plain-decimal-json.js'
 import { rawJsonOf } from '../../providers/raw-json.js'
+import type { StreamEnding, StreamEndListener } from './stream-end.js'
 
 const encoder = new TextEncoder()
 const DONE = encoder.encode('data: [DONE]\n\n')
 
 export interface SseOptions {
-  /** Called once the stream has ended, however it ended (metering, keep-alive on Workers). */
-  onEnd?: () => void
+  /** Told once how the stream ended: to the end, after an error frame, or cancelled by the client (the access log). */
+  onEnd?: StreamEndListener | undefined
+}
+
+/** Calls `onEnd` once, with the first ending reported. */
+function once(onEnd: StreamEndListener | undefined): StreamEndListener {
+  let ended = false
+  return (ending: StreamEnding) => {
+    if (ended) return
+    ended = true
+    onEnd?.(ending)
+  }
 }
 
 /**
@@ -18,12 +29,7 @@ export interface SseOptions {
  */
 export function sseStream(source: AsyncIterable<unknown>, options: SseOptions = {}): ReadableStream<Uint8Array> {
   const iterator = source[Symbol.asyncIterator]()
-  let ended = false
-  const end = () => {
-    if (ended) return
-    ended = true
-    options.onEnd?.()
-  }
+  const end = once(options.onEnd)
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
@@ -31,21 +37,21 @@ export function sseStream(source: AsyncIterable<unknown>, options: SseOptions = 
         if (next.done) {
           controller.enqueue(DONE)
           controller.close()
-          end()
+          end('complete')
           return
         }
         controller.enqueue(encoder.encode(`data: ${rawJsonOf(next.value) ?? plainDecimalJson(next.value)}\n\n`))
       } catch (err) {
         controller.enqueue(encoder.encode(`data: ${JSON.stringify(toGatewayError(err).toJSON())}\n\n`))
         controller.close()
-        end()
+        end('broken')
       }
     },
     async cancel() {
       try {
         await iterator.return?.()
       } finally {
-        end()
+        end('client_closed')
       }
     },
   }, { highWaterMark: 0 })
@@ -63,25 +69,31 @@ export const sseHeaders: Record<string, string> = {
  * turns one event into its text, `errorFrame` the failure that ends a stream after output began. A client
  * that goes away cancels the source, which aborts the upstream.
  */
-export function namedEventStream<T>(source: AsyncIterable<T>, frame: (event: T) => string, errorFrame: (err: unknown) => string): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder()
+export function namedEventStream<T>(source: AsyncIterable<T>, frame: (event: T) => string, errorFrame: (err: unknown) => string, options: SseOptions = {}): ReadableStream<Uint8Array> {
   const iterator = source[Symbol.asyncIterator]()
+  const end = once(options.onEnd)
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const next = await iterator.next()
         if (next.done) {
           controller.close()
+          end('complete')
           return
         }
         controller.enqueue(encoder.encode(frame(next.value)))
       } catch (err) {
         controller.enqueue(encoder.encode(errorFrame(err)))
         controller.close()
+        end('broken')
       }
     },
     async cancel() {
-      await iterator.return?.()
+      try {
+        await iterator.return?.()
+      } finally {
+        end('client_closed')
+      }
     },
   }, { highWaterMark: 0 })
 }

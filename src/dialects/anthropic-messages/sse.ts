@@ -1,5 +1,5 @@
 import { toGatewayError } from '../../errors.js'
-import { namedEventStream } from '../../streaming/sse.js'
+import { namedEventStream, type SseOptions } from '../../streaming/sse.js'
 import { anthropicErrorBody } from './errors.js'
 
 /** One SSE frame with its `event:` line: Anthropic's SDKs dispatch on it, and throw on `event: error`. */
@@ -17,6 +17,6 @@ export function errorFrame(err: unknown): string {
  * as SSE. A failure becomes an `error` event and the stream closes; a client that goes away cancels the
  * source, which aborts the upstream.
  */
-export function messagesSseStream(source: AsyncIterable<{ type: string } | string>): ReadableStream<Uint8Array> {
-  return namedEventStream(source, (value) => (typeof value === 'string' ? value : eventFrame(value.type, value)), errorFrame)
+export function messagesSseStream(source: AsyncIterable<{ type: string } | string>, options: SseOptions = {}): ReadableStream<Uint8Array> {
+  return namedEventStream(source, (value) => (typeof value === 'string' ? value : eventFrame(value.type, value)), errorFrame, options)
 }

@@ -6,6 +6,7 @@ import { invalidRequest } from '../../errors.js'
 import type { CallMeta } from '../../routing/call-meta.js'
 import { resolveRoute } from '../../routing/resolve.js'
 import { sseHeaders } from '../../streaming/sse.js'
+import { takeStreamEnd, watchEnd } from '../../streaming/stream-end.js'
 import { allItems, conversationFor, itemsForOpenAI, resolveItemReferences, type Conversation } from './conversation.js'
 import { dispatchNative, isNativeRoute } from './native-dispatch.js'
 import type { ResponsesRequest } from './request.js'
@@ -55,7 +56,7 @@ export async function handleCreateResponse(deps: AppDeps, c: Context<AppEnv>, ra
 
   if (native) {
     const result = await dispatchNative(deps, { route, body: nativeBody(raw, conversation), chatBody: estimateBody(request, conversation), stream: request.stream === true, onFinal: store }, meta, request.model)
-    if (result.kind === 'stream') return c.body(result.body, 200, { ...sseHeaders, ...result.headers })
+    if (result.kind === 'stream') return c.body(watchEnd(result.body, takeStreamEnd(c)), 200, { ...sseHeaders, ...result.headers })
     store(result.response)
     return c.body(result.text, 200, { 'content-type': 'application/json', ...result.headers })
   }
@@ -63,5 +64,5 @@ export async function handleCreateResponse(deps: AppDeps, c: Context<AppEnv>, ra
   const items = await resolveItemReferences(deps, meta.principal, allItems(conversation))
   const result = await dispatchTranslated(deps, request, items, meta, store)
   if (result.kind === 'json') return c.json(result.response, 200, result.headers)
-  return c.body(responsesSseStream(result.events), 200, { ...sseHeaders, ...result.headers })
+  return c.body(responsesSseStream(result.events, { onEnd: takeStreamEnd(c) }), 200, { ...sseHeaders, ...result.headers })
 }

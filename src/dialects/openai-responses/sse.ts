@@ -1,5 +1,5 @@
 import { toGatewayError } from '../../errors.js'
-import { namedEventStream } from '../../streaming/sse.js'
+import { namedEventStream, type SseOptions } from '../../streaming/sse.js'
 
 const encoder = new TextEncoder()
 
@@ -16,9 +16,9 @@ export function eventFrame(event: { type: string }): Uint8Array {
  * Encodes Responses events as SSE (no `[DONE]`: the Responses API ends with response.completed). A source
  * that throws anyway ends with an `error` event; a client that goes away cancels the source.
  */
-export function responsesSseStream(source: AsyncIterable<{ type: string }>): ReadableStream<Uint8Array> {
+export function responsesSseStream(source: AsyncIterable<{ type: string }>, options: SseOptions = {}): ReadableStream<Uint8Array> {
   return namedEventStream(source, eventText, (err) => {
     const mapped = toGatewayError(err)
     return eventText({ type: 'error', code: mapped.code ?? mapped.type, message: mapped.message, param: mapped.param } as { type: string })
-  })
+  }, options)
 }
