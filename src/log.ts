@@ -41,13 +41,25 @@ function prettyLine(time: string, level: LogLevel, message: string, fields?: Rec
   return line
 }
 
+/**
+ * `{"time":…,"level":…,"msg":…, …fields}` without copying the fields into a new object first (the access
+ * log writes one per request). A field named like one of the three is written twice; JSON.parse keeps the
+ * last, as the spread it replaces did.
+ */
+function jsonLine(time: string, level: LogLevel, message: string, fields?: Record<string, unknown>): string {
+  const head = `{"time":"${time}","level":"${level}","msg":${JSON.stringify(message)}`
+  if (!fields) return `${head}}`
+  const rest = JSON.stringify(fields)
+  return rest.length > 2 ? `${head},${rest.slice(1)}` : `${head}}`
+}
+
 export function consoleLogger(options: LoggerOptions | LogLevel | 'silent' = {}): Logger {
   const { level = 'info', format = 'json', write = consoleWrite } = typeof options === 'string' ? { level: options } : options
   const threshold = RANK[level]
   const emit = (lvl: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (RANK[lvl] < threshold) return
     const time = new Date().toISOString()
-    write(lvl, format === 'pretty' ? prettyLine(time, lvl, message, fields) : JSON.stringify({ time, level: lvl, msg: message, ...fields }))
+    write(lvl, format === 'pretty' ? prettyLine(time, lvl, message, fields) : jsonLine(time, lvl, message, fields))
   }
   return {
     debug: (m, f) => emit('debug', m, f),

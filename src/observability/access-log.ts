@@ -24,7 +24,7 @@ function keyFields(observation: RequestObservation): Record<string, string | und
 /**
  * One access log line per client request: at info, at warn for a stream that broke, at error for a 5xx.
  * `model` is the first target tried (or, for a call refused before any, the model it asked for); `targets`
- * lists each attempt as `target:status`.
+ * lists each attempt as `target:status`. Fields left undefined are not written (both line formats skip them).
  */
 export function writeAccessLine(log: Logger, observation: RequestObservation, ending: RequestEnding, traceId: string | undefined): void {
   const o = observation
@@ -48,7 +48,6 @@ export function writeAccessLine(log: Logger, observation: RequestObservation, en
     cost_usd: answered ? (o.costKnown ? picoToUsdText(o.costPicoUsd) : null) : undefined,
     trace_id: traceId,
   }
-  for (const name of Object.keys(fields)) if (fields[name] === undefined) delete fields[name]
   if (ending.status >= 500) log.error('request', fields)
   else if (ending.stream === 'broken') log.warn('request', fields)
   else log.info('request', fields)
