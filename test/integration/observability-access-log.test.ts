@@ -4,8 +4,10 @@ import { fixtureJson, fixtureText } from '../support/fixtures.js'
 import { captureLog, type CapturedLog } from '../support/log-capture.js'
 import { startMeteredGateway, type MeteredGateway } from '../support/metering-gateway.js'
 import { sseFromRaw } from '../support/mock-upstream.js'
+import { abridgedStream, framesOfEvents } from '../support/responses-recordings.js'
 
 const json = { 'content-type': 'application/json' }
+const recordedUsage = abridgedStream.at(-1)!.response!.usage as { input_tokens: number; output_tokens: number }
 
 describe('access log: one line per client request', () => {
   let m: MeteredGateway
@@ -21,6 +23,7 @@ describe('access log: one line per client request', () => {
       const body = req.body as { model: string; stream?: boolean }
       m.clock.advance(120)
       if (body.model === 'broken') return { status: 503, json: { error: { message: 'overloaded', type: 'server_error' } } }
+      if (body.stream && req.path.endsWith('/responses')) return { sse: framesOfEvents(abridgedStream) }
       if (body.stream) return { sse: sseFromRaw(fixtureText('openai/python-stream-finish-length.sse')) }
       return { json: fixtureJson('openai/vercel-openai-text.json') }
     })
@@ -59,6 +62,28 @@ describe('access log: one line per client request', () => {
     const line = captured.accessLine('req-stream')!
     expect(line).toMatchObject({ status: 200, stream: 'complete', surface: 'chat', targets: ['openai/gpt-4o:200'], tokens_in: 79, tokens_out: 1, cost_usd: '0.0002075', latency_ms: 120 })
     expect(line.ttft_ms).toBe(120)
+  })
+
+  it.each([
+    ['/v1/messages', 'messages', { model: 'openai/gpt-4o', max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'hi' }] }, 79, 1],
+    // OpenAI speaks Responses: the recording's bytes pass through, watched to their end, metered from its usage.
+    ['/v1/responses', 'responses', { model: 'openai/gpt-4o', stream: true, input: 'hi', store: false }, recordedUsage.input_tokens, recordedUsage.output_tokens],
+  ])('a stream on %s is logged once, when its last byte is sent', async (path, surface, body, tokensIn, tokensOut) => {
+    const id = `req-stream-${surface}`
+    const res = await m.gw.request(path, { key: alice.key, method: 'POST', headers: { ...json, 'x-request-id': id }, body: JSON.stringify(body) })
+    expect(res.status).toBe(200)
+    expect(captured.accessLine(id)).toBeUndefined()
+    await res.text()
+    expect(captured.records().filter((r) => r.msg === 'request' && r.request_id === id)).toHaveLength(1)
+    expect(captured.accessLine(id)).toMatchObject({ status: 200, stream: 'complete', surface, path, targets: ['openai/gpt-4o:200'], tokens_in: tokensIn, tokens_out: tokensOut })
+  })
+
+  it('a client that cancels a stream after its first chunk is logged as client_closed', async () => {
+    const res = await call('req-cancel', alice.key, { model: 'openai/gpt-4o', stream: true })
+    const reader = res.body!.getReader()
+    expect((await reader.read()).done).toBe(false)
+    await reader.cancel()
+    expect(captured.accessLine('req-cancel')).toMatchObject({ status: 200, stream: 'client_closed', surface: 'chat' })
   })
 
   it('an upstream failure is logged at error with the target\'s status and the error code', async () => {
