@@ -41,9 +41,10 @@ function assertFutureExpiry(fields: Partial<KeyFields>, now: number): void {
   }
 }
 
-/** The key's spend in its budget period (all time for a key without a budget), as admission sees it. */
+/** What GET /admin/keys/:id reports as `spend` (the dashboard's keys pages read the same type). */
 export type KeySpend = Awaited<ReturnType<typeof spendOf>>
 
+/** The key's spend in its budget period (all time for a key without a budget), as admission sees it. */
 async function spendOf(deps: AppDeps, row: ApiKeyRow) {
   const period = row.budgetPeriod ?? 'total'
   const window = periodWindow(period, deps.clock.now())

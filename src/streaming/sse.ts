@@ -1,7 +1,7 @@
 import { toGatewayError } from '../errors.js'
 import { plainDecimalJson } from '../metering/plain-decimal-json.js'
 import { rawJsonOf } from '../../providers/raw-json.js'
-import type { StreamEnding, StreamEndListener } from './stream-end.js'
+import { endOnce, type StreamEndListener } from './stream-end.js'
 
 const encoder = new TextEncoder()
 const DONE = encoder.encode('data: [DONE]\n\n')
@@ -9,16 +9,6 @@ const DONE = encoder.encode('data: [DONE]\n\n')
 export interface SseOptions {
   /** Told once how the stream ended: to the end, after an error frame, or cancelled by the client (the access log). */
   onEnd?: StreamEndListener | undefined
-}
-
-/** Calls `onEnd` once, with the first ending reported. */
-function once(onEnd: StreamEndListener | undefined): StreamEndListener {
-  let ended = false
-  return (ending: StreamEnding) => {
-    if (ended) return
-    ended = true
-    onEnd?.(ending)
-  }
 }
 
 /**
@@ -29,7 +19,7 @@ function once(onEnd: StreamEndListener | undefined): StreamEndListener {
  */
 export function sseStream(source: AsyncIterable<unknown>, options: SseOptions = {}): ReadableStream<Uint8Array> {
   const iterator = source[Symbol.asyncIterator]()
-  const end = once(options.onEnd)
+  const end = endOnce(options.onEnd)
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
@@ -71,7 +61,7 @@ export const sseHeaders: Record<string, string> = {
  */
 export function namedEventStream<T>(source: AsyncIterable<T>, frame: (event: T) => string, errorFrame: (err: unknown) => string, options: SseOptions = {}): ReadableStream<Uint8Array> {
   const iterator = source[Symbol.asyncIterator]()
-  const end = once(options.onEnd)
+  const end = endOnce(options.onEnd)
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {

@@ -6,6 +6,16 @@ export type StreamEnding = 'complete' | 'broken' | 'client_closed'
 
 export type StreamEndListener = (ending: StreamEnding) => void
 
+/** Calls `onEnd` with the first ending reported, and ignores the rest (a stream can close and be cancelled). */
+export function endOnce(onEnd: StreamEndListener | undefined): StreamEndListener {
+  let ended = false
+  return (ending) => {
+    if (ended) return
+    ended = true
+    onEnd?.(ending)
+  }
+}
+
 /**
  * The listener the access log left on the context for a streamed answer: taking it tells the access log that
  * the stream reports its own ending, so the request's line is written when the last byte goes, not when the
@@ -21,12 +31,7 @@ export function takeStreamEnd(c: Context<AppEnv>): StreamEndListener | undefined
 export function watchEnd(body: ReadableStream<Uint8Array>, onEnd: StreamEndListener | undefined): ReadableStream<Uint8Array> {
   if (!onEnd) return body
   const reader = body.getReader()
-  let ended = false
-  const end = (ending: StreamEnding) => {
-    if (ended) return
-    ended = true
-    onEnd(ending)
-  }
+  const end = endOnce(onEnd)
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
