@@ -3,6 +3,7 @@ import type { CallContext } from './types.js'
 import { retryAfterMsFromHeaders } from './retry-after.js'
 import { abortedError, connectionError, invalidResponse, providerErrorIn, unexpectedError } from './transport-errors.js'
 import { parseKeepingText } from './raw-json.js'
+import { bodyText } from './whole-body.js'
 
 /**
  * The lean OpenAI-format client: one POST on the runtime's own fetch (the injected one: undici on Node,
@@ -43,7 +44,7 @@ export function errorObjectMessage(error: ErrorObject): string {
 async function statusError(provider: string, response: Response): Promise<ProviderError> {
   let text = ''
   try {
-    text = await response.text()
+    text = await bodyText(response)
   } catch (err) {
     // The body broke off or passed the cap while being read: the status still says what happened.
     const known = providerErrorIn(err)
@@ -97,7 +98,7 @@ export async function postJson(provider: string, path: string, body: string, ctx
 export async function readJsonAnswer(provider: string, response: Response, signal: AbortSignal): Promise<unknown> {
   let text: string
   try {
-    text = await response.text()
+    text = await bodyText(response)
   } catch (err) {
     throw bodyReadError(provider, err, signal)
   }

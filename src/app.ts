@@ -44,7 +44,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.onError(onError(deps.log))
   app.notFound(notFound)
 
-  app.use('*', requestId())
+  app.use('*', requestId({ now: () => deps.clock.now() }))
   app.use('*', accessLog(deps.observability))
   app.use('*', bodyLimit({
     maxSize: deps.config.bodyLimitBytes,

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream'
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
 import { Agent, request, type Dispatcher } from 'undici'
+import { responseReadWhole } from '../providers/whole-body.js'
 
 export interface NodeFetch {
   fetch: typeof fetch
@@ -110,7 +111,7 @@ export function createNodeFetch(options: { keepAliveTimeoutMs?: number } = {}): 
       await res.body.dump()
       return new Response(null, { status: res.statusCode, headers })
     }
-    if (isWholeJson(headers.get('content-type'), headers.get('content-length'))) return new Response(await res.body.arrayBuffer(), { status: res.statusCode, headers })
+    if (isWholeJson(headers.get('content-type'), headers.get('content-length'))) return responseReadWhole(await res.body.text(), { status: res.statusCode, headers })
     return new Response(Readable.toWeb(res.body) as ReadableStream<Uint8Array>, { status: res.statusCode, headers })
   }
 

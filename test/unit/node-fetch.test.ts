@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createNodeFetch, type NodeFetch } from '../../src/node-fetch.js'
+import { bodyText } from '../../providers/whole-body.js'
 import { startMockUpstream, type MockUpstream } from '../support/mock-upstream.js'
 import { gate } from '../support/routing-upstream.js'
 
@@ -43,6 +44,17 @@ describe('createNodeFetch: the SDKs\' HTTP client on Node', () => {
     expect(seen.headers.authorization).toBe('Bearer sk-test')
     expect(seen.headers['content-type']).toBe('application/json')
     expect(seen.body).toEqual({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] })
+  })
+
+  it('hands a small JSON answer\'s text to bodyText as read, once; the Response still reads for an SDK', async () => {
+    const text = '{"id":"chatcmpl-1",  "object":"chat.completion"}'
+    mock.setHandler(() => ({ text, headers: { 'content-type': 'application/json', 'content-length': String(text.length) } }))
+    const call = () => http.fetch(`${mock.url}/v1/chat/completions`, { method: 'POST', body: '{}' })
+    const first = await call()
+    expect(await bodyText(first)).toBe(text)
+    // Taken once: a second read is the Response's own, which still has the body.
+    expect(await bodyText(first)).toBe(text)
+    expect(await (await call()).json()).toEqual({ id: 'chatcmpl-1', object: 'chat.completion' })
   })
 
   it('streams SSE frames as they arrive: the client has frame k before the upstream sends frame k+1', async () => {

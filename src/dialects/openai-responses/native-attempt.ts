@@ -2,6 +2,7 @@ import { APIError } from 'openai'
 import { mapOpenAIError } from '../../../providers/openai-error.js'
 import { ProviderError } from '../../../providers/index.js'
 import { streamCutShort, unexpectedError } from '../../../providers/transport-errors.js'
+import { bodyText } from '../../../providers/whole-body.js'
 import type { AppDeps } from '../../deps.js'
 import { zeroTokens, type TokenCounts } from '../../metering/cost.js'
 import { toProviderError } from '../../routing/provider-error.js'
@@ -36,7 +37,7 @@ async function post(call: NativeCall, stream: boolean): Promise<Response> {
     signal: call.signal,
   })
   if (res.ok) return res
-  const text = await res.text()
+  const text = await bodyText(res)
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -63,7 +64,7 @@ export async function nativeJson(call: NativeCall): Promise<NativeJson> {
   const started = call.deps.clock.now()
   try {
     const res = await post(call, false)
-    const text = await res.text()
+    const text = await bodyText(res)
     const response = JSON.parse(text) as NativeJson['response']
     const latencyMs = call.deps.clock.now() - started
     call.onEnd({ target: call.target, attempt: call.attempt, stream: false, status: 200, tokens: tokensOfResponse(response), latencyMs, ttftMs: latencyMs })
