@@ -3,11 +3,12 @@ import { lazyProvider } from './lazy-provider.js'
 import { createOpenAICompatibleProvider } from './openai-compatible.js'
 import { createOpenAIProvider } from './openai.js'
 import type { Provider } from './types.js'
-import { guardProvider } from './upstream-edge.js'
+import { guardProvider, upstreamEdge, type UpstreamEdge } from './upstream-edge.js'
 import { DEFAULT_UPSTREAM_LIMITS, type UpstreamLimits } from './upstream-fetch.js'
 
 export * from './types.js'
 export { DEFAULT_UPSTREAM_LIMITS, type UpstreamLimits } from './upstream-fetch.js'
+export type { UpstreamEdge } from './upstream-edge.js'
 
 export interface ProviderSpec {
   /** The name models are addressed by: `NAME/model`. */
@@ -24,7 +25,10 @@ export interface ProviderSpec {
 /** A provider ready to call: the adapter plus the credentials and address its calls use. */
 export interface ProviderEntry {
   spec: ProviderSpec
+  /** The adapter, behind `edge`. */
   provider: Provider
+  /** For calls that skip the adapter (a dialect's native pass-through): the same guarded fetch and redaction. */
+  edge: UpstreamEdge
 }
 
 export type ProviderRegistry = ReadonlyMap<string, ProviderEntry>
@@ -69,12 +73,16 @@ export interface ProviderRegistryOptions {
 export function buildProviderRegistry(specs: Iterable<ProviderSpec>, options: ProviderRegistryOptions = {}): ProviderRegistry {
   const all = [...specs]
   const create = options.create ?? createProvider
-  const edge = {
+  const edgeOptions = {
     limits: options.limits ?? DEFAULT_UPSTREAM_LIMITS,
     redactor: options.redactor ?? createRedactor(all.map((spec) => spec.apiKey)),
   }
   const registry = new Map<string, ProviderEntry>()
-  for (const spec of all) registry.set(spec.name, { spec, provider: guardProvider(create(spec), edge) })
+  for (const spec of all) {
+    const provider = create(spec)
+    const edge = upstreamEdge(provider.id, edgeOptions)
+    registry.set(spec.name, { spec, provider: guardProvider(provider, edge), edge })
+  }
   return registry
 }
 

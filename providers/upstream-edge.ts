@@ -1,4 +1,4 @@
-import type { Redactor } from '../src/security/redact.js'
+import { redactMessagesIn, type Redactor } from '../src/security/redact.js'
 import { providerErrorIn, unexpectedError } from './transport-errors.js'
 import { guardUpstreamFetch, type UpstreamLimits } from './upstream-fetch.js'
 import { ProviderError, type CallContext, type ChatCompletionChunk, type ChatRequest, type EmbeddingRequest, type FetchFn, type Provider } from './types.js'
@@ -10,31 +10,48 @@ export interface UpstreamEdgeOptions {
 }
 
 /**
- * The provider edge: every call of `provider` goes through the guarded fetch (no redirects, size caps), and
- * every error it throws leaves as a ProviderError whose message has been redacted, so the client's body, the
- * stream's error frame, the logs, the usage rows and the jobs table only ever see the clean text.
+ * What stands between one provider's upstream and the rest of the gateway. Every call to it goes through
+ * `fetch` (no redirect followed, answers and stream events capped as they are read) and every failure
+ * leaves through `clean`, so the client's body, the stream's error frame, the logs, the usage rows and the
+ * jobs table only ever see redacted text. The adapters get it through `guardProvider`; the dialects'
+ * native pass-through calls use it directly.
  */
-export function guardProvider(provider: Provider, options: UpstreamEdgeOptions): Provider {
+export interface UpstreamEdge {
+  fetch(inner: FetchFn): FetchFn
+  clean(err: unknown): ProviderError
+  /** An event passed on as the upstream wrote it (a pass-through stream's error), its `messages` redacted in place. */
+  redactMessages(json: string, messages: readonly unknown[]): string
+}
+
+export function upstreamEdge(providerId: string, options: UpstreamEdgeOptions): UpstreamEdge {
   // One guarded fetch per underlying fetch: the SDK clients are cached per fetch and must keep seeing the same one.
   const guarded = new WeakMap<FetchFn, FetchFn>()
-  const guardedContext = (ctx: CallContext): CallContext => {
-    let fetchFn = guarded.get(ctx.fetch)
-    if (!fetchFn) {
-      fetchFn = guardUpstreamFetch(ctx.fetch, provider.id, options.limits)
-      guarded.set(ctx.fetch, fetchFn)
-    }
-    return { ...ctx, fetch: fetchFn }
+  return {
+    fetch(inner) {
+      let fetchFn = guarded.get(inner)
+      if (!fetchFn) {
+        fetchFn = guardUpstreamFetch(inner, providerId, options.limits)
+        guarded.set(inner, fetchFn)
+      }
+      return fetchFn
+    },
+    clean(err) {
+      const mapped = providerErrorIn(err) ?? unexpectedError(providerId, err)
+      const message = options.redactor.redact(mapped.message)
+      // The cause (the SDK's error, the raw body) is dropped: it is exactly what redaction must not let through.
+      return new ProviderError({
+        provider: mapped.provider, status: mapped.status, code: mapped.code, message,
+        retryable: mapped.retryable, retryAfterMs: mapped.retryAfterMs, param: mapped.param,
+      })
+    },
+    redactMessages: (json, messages) => redactMessagesIn(json, messages, options.redactor),
   }
+}
 
-  const clean = (err: unknown): ProviderError => {
-    const mapped = providerErrorIn(err) ?? unexpectedError(provider.id, err)
-    const message = options.redactor.redact(mapped.message)
-    // The cause (the SDK's error, the raw body) is dropped: it is exactly what redaction must not let through.
-    return new ProviderError({
-      provider: mapped.provider, status: mapped.status, code: mapped.code, message,
-      retryable: mapped.retryable, retryAfterMs: mapped.retryAfterMs, param: mapped.param,
-    })
-  }
+/** `provider` behind its edge: every call's fetch guarded, every error it throws cleaned. */
+export function guardProvider(provider: Provider, edge: UpstreamEdge): Provider {
+  const guardedContext = (ctx: CallContext): CallContext => ({ ...ctx, fetch: edge.fetch(ctx.fetch) })
+  const clean = (err: unknown): ProviderError => edge.clean(err)
 
   async function* cleanStream(source: AsyncIterable<ChatCompletionChunk>): AsyncGenerator<ChatCompletionChunk> {
     try {
@@ -44,7 +61,7 @@ export function guardProvider(provider: Provider, options: UpstreamEdgeOptions):
     }
   }
 
-  const edge: Provider = {
+  const guarded: Provider = {
     id: provider.id,
     type: provider.type,
     async chat(req: ChatRequest, ctx: CallContext) {
@@ -64,7 +81,7 @@ export function guardProvider(provider: Provider, options: UpstreamEdgeOptions):
   }
   const { embed, listModels, ready } = provider
   if (embed) {
-    edge.embed = async (req: EmbeddingRequest, ctx: CallContext) => {
+    guarded.embed = async (req: EmbeddingRequest, ctx: CallContext) => {
       try {
         return await embed.call(provider, req, guardedContext(ctx))
       } catch (err) {
@@ -73,7 +90,7 @@ export function guardProvider(provider: Provider, options: UpstreamEdgeOptions):
     }
   }
   if (listModels) {
-    edge.listModels = async (ctx: CallContext) => {
+    guarded.listModels = async (ctx: CallContext) => {
       try {
         return await listModels.call(provider, guardedContext(ctx))
       } catch (err) {
@@ -81,6 +98,6 @@ export function guardProvider(provider: Provider, options: UpstreamEdgeOptions):
       }
     }
   }
-  if (ready) edge.ready = () => ready.call(provider)
-  return edge
+  if (ready) guarded.ready = () => ready.call(provider)
+  return guarded
 }

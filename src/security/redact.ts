@@ -77,3 +77,18 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
     },
   }
 }
+
+/**
+ * `json` (an event as the upstream wrote it) with each of `messages` replaced by its redaction where that
+ * differs. Only the messages change: ids, signatures and encrypted content stay byte for byte, which
+ * redacting the whole text would not leave alone (they look like credentials).
+ */
+export function redactMessagesIn(json: string, messages: readonly unknown[], redactor: Redactor): string {
+  let out = json
+  for (const message of messages) {
+    if (typeof message !== 'string') continue
+    const clean = redactor.redact(message)
+    if (clean !== message) out = out.split(JSON.stringify(message).slice(1, -1)).join(JSON.stringify(clean).slice(1, -1))
+  }
+  return out
+}

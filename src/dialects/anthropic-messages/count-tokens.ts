@@ -24,7 +24,7 @@ export async function countTokens(deps: AppDeps, target: Target, raw: Record<str
   }
   const { spec } = target.entry
   try {
-    const response = await deps.fetch(anthropicUrl(spec.baseURL, '/v1/messages/count_tokens'), {
+    const response = await target.entry.edge.fetch(deps.fetch)(anthropicUrl(spec.baseURL, '/v1/messages/count_tokens'), {
       method: 'POST',
       headers: nativeRequestHeaders(spec.apiKey, headers),
       body: JSON.stringify({ ...raw, model: target.upstreamModel }),
@@ -35,6 +35,6 @@ export async function countTokens(deps: AppDeps, target: Target, raw: Record<str
     if (typeof json.input_tokens !== 'number') throw new Error('count_tokens answered without input_tokens')
     return { method: 'exact', body: { input_tokens: json.input_tokens } }
   } catch (err) {
-    throw toProviderError(target.providerName, err, signal)
+    throw target.entry.edge.clean(toProviderError(target.providerName, err, signal))
   }
 }

@@ -1,4 +1,4 @@
-import { ProviderError } from '../../../providers/index.js'
+import { ProviderError, type UpstreamEdge } from '../../../providers/index.js'
 import { costPicoUsd, zeroTokens, type TokenCounts } from '../../metering/cost.js'
 import { record, type AttemptReport } from '../../routing/attempt.js'
 import { toProviderError } from '../../routing/provider-error.js'
@@ -93,14 +93,14 @@ export async function attemptNative(run: RouteRun, target: Target, body: Record<
     return full
   }
   const fail = (err: unknown, tokens: TokenCounts = zeroTokens): ProviderError => {
-    const error = toProviderError(target.providerName, err, controller.signal)
+    const error = target.entry.edge.clean(toProviderError(target.providerName, err, controller.signal))
     finish({ status: error.status, outcome: error.code === 'aborted' ? 'aborted' : 'error', error, tokens })
     return error
   }
 
   let response: Response
   try {
-    response = await deps.fetch(anthropicUrl(spec.baseURL, '/v1/messages'), {
+    response = await target.entry.edge.fetch(deps.fetch)(anthropicUrl(spec.baseURL, '/v1/messages'), {
       method: 'POST',
       headers: nativeRequestHeaders(spec.apiKey, headers),
       body: JSON.stringify({ ...body, model: target.upstreamModel }),
@@ -120,7 +120,7 @@ export async function attemptNative(run: RouteRun, target: Target, body: Record<
   const markOutput = () => {
     ttftMs ??= deps.clock.now() - started
   }
-  return { kind: 'stream', frames: await primedFrames(response.body!, target.providerName, { controller, markOutput, finish, fail }) }
+  return { kind: 'stream', frames: await primedFrames(response.body!, target.providerName, { controller, markOutput, finish, fail, edge: target.entry.edge }) }
 }
 
 interface StreamControl {
@@ -129,6 +129,8 @@ interface StreamControl {
   markOutput: () => void
   finish: (report: Omit<AttemptReport, 'target' | 'attempt' | 'latencyMs' | 'ttftMs' | 'costPicoUsd'>) => AttemptReport
   fail: (err: unknown, tokens?: TokenCounts) => ProviderError
+  /** Cleans an error event before it is passed on (its message is the upstream's voice, and may quote a key). */
+  edge: UpstreamEdge
 }
 
 type FrameData = { type?: string; message?: { usage?: AnthropicUsage }; usage?: AnthropicUsage } | undefined
@@ -169,6 +171,7 @@ async function primedFrames(body: ReadableStream<Uint8Array>, provider: string, 
     if (next.value.event === 'error' || data?.type === 'error') {
       const error = end(await streamError(provider, data))
       if (!delivered && error) throw error
+      return { done: false, value: { ...next.value, text: control.edge.redactMessages(next.value.text, [(data as { error?: { message?: unknown } } | undefined)?.error?.message]) } }
     }
     return next
   }

@@ -1,6 +1,6 @@
 import { APIError } from 'openai'
 import { mapOpenAIError } from '../../../providers/openai-error.js'
-import { ProviderError } from '../../../providers/index.js'
+import { ProviderError, type UpstreamEdge } from '../../../providers/index.js'
 import { streamCutShort, unexpectedError } from '../../../providers/transport-errors.js'
 import { bodyText } from '../../../providers/whole-body.js'
 import type { AppDeps } from '../../deps.js'
@@ -30,7 +30,7 @@ async function post(call: NativeCall, stream: boolean): Promise<Response> {
   const { spec } = call.target.entry
   const url = `${(spec.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, '')}/responses`
   const body = { ...call.body, ...call.target.params, model: call.target.upstreamModel, stream }
-  const res = await call.deps.fetch(url, {
+  const res = await call.target.entry.edge.fetch(call.deps.fetch)(url, {
     method: 'POST',
     headers: { authorization: `Bearer ${spec.apiKey}`, 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json' },
     body: JSON.stringify(body),
@@ -48,7 +48,7 @@ async function post(call: NativeCall, stream: boolean): Promise<Response> {
 }
 
 function failed(call: NativeCall, started: number, err: unknown, stream: boolean, tokens: TokenCounts = zeroTokens, ttftMs: number | null = null): ProviderError {
-  const error = toProviderError(call.target.providerName, err, call.signal)
+  const error = call.target.entry.edge.clean(toProviderError(call.target.providerName, err, call.signal))
   call.onEnd({ target: call.target, attempt: call.attempt, stream, status: error.status, error, tokens, latencyMs: call.deps.clock.now() - started, ttftMs })
   return error
 }
@@ -95,6 +95,13 @@ class FrameReader {
     }
     return events
   }
+}
+
+/** A piece of the stream carrying the upstream's own failure messages, redacted where they quote a secret. */
+function redactedBytes(edge: UpstreamEdge, bytes: Uint8Array, messages: readonly unknown[]): Uint8Array {
+  const text = new TextDecoder().decode(bytes)
+  const clean = edge.redactMessages(text, messages)
+  return clean === text ? bytes : new TextEncoder().encode(clean)
 }
 
 const finalTypes = new Set(['response.completed', 'response.incomplete', 'response.failed'])
@@ -159,6 +166,7 @@ export async function nativeStream(call: NativeCall, onFinal: (response: Record<
         controller.close()
         return
       }
+      const failureMessages: unknown[] = []
       for (const event of frames.push(step.value)) {
         if (typeof event.sequence_number === 'number') lastSequence = event.sequence_number
         if (typeof event.delta === 'string') {
@@ -169,8 +177,10 @@ export async function nativeStream(call: NativeCall, onFinal: (response: Record<
           final = event.response as Record<string, unknown>
           if (event.type !== 'response.failed') onFinal(final as Record<string, unknown> & { id: string })
         }
+        if (event.type === 'error') failureMessages.push(event.message)
+        if (event.type === 'response.failed') failureMessages.push((event.response as { error?: { message?: unknown } } | undefined)?.error?.message)
       }
-      controller.enqueue(step.value)
+      controller.enqueue(failureMessages.length > 0 ? redactedBytes(call.target.entry.edge, step.value, failureMessages) : step.value)
     },
     async cancel() {
       call.abort()
