@@ -61,8 +61,8 @@ export function accessLog(observability: Observability): MiddlewareHandler<AppEn
       path: c.req.path,
       traceparent: c.req.header('traceparent'),
       fixedSurface: jobOrSocket(c),
-      principal: () => c.get('principal'),
     })
+    c.set('observation', observation)
     // A streamed answer takes the listener (streaming/stream-end.ts) and reports its own ending; the line
     // is then written when its last byte goes. Only one ending is ever written.
     let streamed = false

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
-import type { AppEnv, Principal } from '../app-env.js'
+import { setPrincipal, type AppEnv, type Principal } from '../app-env.js'
 import type { AppDeps } from '../deps.js'
 import { GatewayError } from '../errors.js'
 import { hashKey, timingSafeEqual } from '../security/keys.js'
@@ -63,12 +63,12 @@ export function auth(options: AuthOptions): MiddlewareHandler<AppEnv> {
     if (options.isPublic(method, c.req.path)) return next()
     const injected = internalPrincipal(c.env)
     if (injected) {
-      c.set('principal', injected)
+      setPrincipal(c, injected)
       return next()
     }
     // Anthropic's clients send the key as x-api-key.
     const token = bearerToken(c.req.header('authorization')) ?? c.req.header('x-api-key') ?? options.extractToken?.(c.req.raw)
-    c.set('principal', await authenticate(options.deps, token))
+    setPrincipal(c, await authenticate(options.deps, token))
     await next()
   }
 }

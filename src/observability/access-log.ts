@@ -15,7 +15,7 @@ export interface RequestEnding {
 
 /** The key as a log may show it: name, id and display prefix, never the secret or its hash. */
 function keyFields(observation: RequestObservation): Record<string, string | undefined> {
-  const principal = observation.principal()
+  const principal = observation.principal
   if (!principal) return {}
   if (principal.kind === 'admin') return { key_name: 'admin' }
   return { key_name: principal.key.name, key_id: principal.keyId, key_prefix: principal.key.keyPrefix }

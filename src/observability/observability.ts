@@ -1,4 +1,3 @@
-import type { Principal } from '../app-env.js'
 import type { Clock } from '../clock.js'
 import type { Logger } from '../log.js'
 import type { GatewayMetrics } from '../metering/gateway-metrics.js'
@@ -44,7 +43,6 @@ export interface RequestStart {
   traceparent: string | undefined
   /** A job's submission or replay, or a WebSocket frame's call: that surface, whatever the path. */
   fixedSurface: 'job' | 'ws' | undefined
-  principal: () => Principal | undefined
 }
 
 /**
@@ -66,7 +64,7 @@ export class Observability {
   begin(start: RequestStart): RequestObservation {
     const span = this.options.tracer?.startRequest(start.traceparent)
     const observation = new RequestObservation(
-      start.requestId, start.method, start.path, this.options.clock.now(), surfaceOf(start.path, start.fixedSurface), start.principal, span,
+      start.requestId, start.method, start.path, this.options.clock.now(), surfaceOf(start.path, start.fixedSurface), span,
     )
     if (start.fixedSurface) observation.surfaceFixed = true
     this.requests.add(observation)

@@ -50,6 +50,8 @@ export class RequestObservation {
   costKnown = true
   firstTokenAt: number | null = null
   readonly attemptSpans = new Map<number, AttemptSpan>()
+  /** Set once the caller is known (auth runs after the observation starts; see setPrincipal). */
+  principal: Principal | undefined
 
   constructor(
     readonly requestId: string,
@@ -57,8 +59,6 @@ export class RequestObservation {
     readonly path: string,
     readonly startedAt: number,
     surface: Surface,
-    /** Read lazily: the auth middleware sets the principal after this observation starts. */
-    readonly principal: () => Principal | undefined,
     readonly span?: RequestSpanContext,
   ) {
     this.surface = surface
@@ -108,7 +108,7 @@ export class RequestRegistry {
   }
 
   find(requestId: string, keyId: string | null): RequestObservation | undefined {
-    return this.open.get(requestId)?.find((o) => (o.principal()?.keyId ?? null) === keyId)
+    return this.open.get(requestId)?.find((o) => (o.principal?.keyId ?? null) === keyId)
   }
 
   get size(): number {

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import type { Principal } from '../app-env.js'
+import { setPrincipal, type Principal } from '../app-env.js'
 import type { AppDeps } from '../deps.js'
 import { GatewayError } from '../errors.js'
 import { getKey } from '../store/keys-repo.js'
@@ -55,7 +55,7 @@ export function requireSession(deps: AppDeps): MiddlewareHandler<UiEnv> {
       return c.redirect(back && back !== '/ui' ? `${SIGN_IN_PATH}?next=${encodeURIComponent(back)}` : SIGN_IN_PATH, 303)
     }
     c.set('session', session)
-    c.set('principal', session.principal)
+    setPrincipal(c, session.principal)
     await next()
   }
 }

@@ -4,8 +4,11 @@ import type { ApiKeyRow } from '../../src/store/keys-repo.js'
 import { RequestObservation, RequestRegistry } from '../../src/observability/request-observation.js'
 
 const keyed = (keyId: string): Principal => ({ kind: 'key', keyId, key: { id: keyId } as ApiKeyRow })
-const observation = (requestId: string, principal?: Principal) =>
-  new RequestObservation(requestId, 'POST', '/v1/chat/completions', 0, 'chat', () => principal)
+function observation(requestId: string, principal?: Principal): RequestObservation {
+  const o = new RequestObservation(requestId, 'POST', '/v1/chat/completions', 0, 'chat')
+  o.principal = principal
+  return o
+}
 
 describe('RequestRegistry', () => {
   it('matches an attempt on the request id and the key together', () => {

@@ -19,7 +19,7 @@ function operationOf(surface: string): string | undefined {
 /** The SERVER span's attributes: HTTP semantic conventions, the call's GenAI totals, and the gateway's own ids. */
 export function requestSpanAttributes(o: RequestObservation, ending: RequestEnding): Attributes {
   const answered = o.attempts.length > 0
-  const principal = o.principal()
+  const principal = o.principal
   return {
     'http.request.method': o.method,
     'url.path': o.path,
