@@ -103,8 +103,8 @@ export function startMock() {
   return startNode('mock', [join(BENCH_DIR, 'mock-upstream.js')], { ready: jsonLineUrl('mock listening') })
 }
 
-export function startFloor(mockUrl) {
-  return startNode('floor', [join(BENCH_DIR, 'floor.js')], { env: { UPSTREAM: mockUrl, PORT: '0' }, ready: jsonLineUrl('floor listening') })
+export function startFloor(mockUrl, nodeArgs = []) {
+  return startNode('floor', [...nodeArgs, join(BENCH_DIR, 'floor.js')], { env: { UPSTREAM: mockUrl, PORT: '0' }, ready: jsonLineUrl('floor listening') })
 }
 
 function newestMtime(dir) {

@@ -103,7 +103,8 @@ export function guardUpstreamFetch(inner: FetchFn, provider: string, limits: Ups
       await response.body?.cancel().catch(() => undefined)
       throw redirectRefused(provider, response.status)
     }
-    if (!response.body) return response
+    // The headers decide first: on Node, asking a Response for its body builds a web stream for it, which a
+    // JSON answer read whole (src/node-fetch.ts) never needs.
     const { headers } = response
     let cap: PieceCheck
     if (isEventStream(headers)) {
@@ -112,14 +113,16 @@ export function guardUpstreamFetch(inner: FetchFn, provider: string, limits: Ups
       const declared = Number(headers.get('content-length') ?? Number.NaN)
       const encoded = headers.has('content-encoding')
       if (!encoded && declared > limits.maxResponseBytes) {
-        await response.body.cancel().catch(() => undefined)
+        await response.body?.cancel().catch(() => undefined)
         throw tooLargeAnswer()
       }
       // A plain body of a known, acceptable length cannot grow past it: no counting needed.
       if (!encoded && Number.isFinite(declared)) return response
       cap = totalCap(limits.maxResponseBytes, tooLargeAnswer)
     }
-    return new Response(checkedBody(response.body, cap), { status: response.status, statusText: response.statusText, headers })
+    const { body } = response
+    if (!body) return response
+    return new Response(checkedBody(body, cap), { status: response.status, statusText: response.statusText, headers })
   }
 
   return guardedFetch as FetchFn

@@ -31,6 +31,8 @@ export interface AssembleOptions {
   log: Logger
   adminKeyHash: string
   fetch?: typeof fetch
+  /** Default: the request's own AbortSignal. */
+  callerSignal?: AppDeps['callerSignal']
   clock?: Clock
   providers?: ProviderRegistry
   /** Default Math.random: load balancing and retry jitter. */
@@ -79,6 +81,7 @@ export function assembleDeps(options: AssembleOptions): AppDeps {
     adminKeyHash: options.adminKeyHash,
     clock: options.clock ?? systemClock,
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+    callerSignal: options.callerSignal ?? ((c) => c.req.raw.signal),
     providers: options.providers ?? buildProviderRegistry(Object.values(config.providers).map((p) => ({
       ...p,
       // A provider named otherwise but of a known type (e.g. "claude" of type anthropic) uses that type's prices.

@@ -1,7 +1,9 @@
+import type { CallerSignal } from './routing/caller-signal.js'
+
 /** Time, injectable so tests can move it without sleeping. */
 export interface Clock {
   now(): number
-  sleep(ms: number, signal?: AbortSignal): Promise<void>
+  sleep(ms: number, signal?: CallerSignal): Promise<void>
   /**
    * Runs `onFire` after `ms` unless the returned function cancels it first: a cheaper timer than a
    * cancelled sleep (routing arms one per upstream attempt). Without it, routing uses sleep.

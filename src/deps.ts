@@ -1,4 +1,7 @@
+import type { Context } from 'hono'
 import type { UpgradeWebSocket } from 'hono/ws'
+import type { AppEnv } from './app-env.js'
+import type { CallerSignal } from './routing/caller-signal.js'
 import type { ProviderRegistry } from '../providers/index.js'
 import type { Clock } from './clock.js'
 import type { Config } from './config.js'
@@ -28,6 +31,8 @@ export interface AppDeps {
   log: Logger
   /** The HTTP client the provider SDKs use (Node hands a faster one than the global fetch). */
   fetch: typeof fetch
+  /** How a route hears that its client went away: the request's signal, or on Node the response's close. */
+  callerSignal: (c: Context<AppEnv>) => CallerSignal
   keyCache: KeyCache
   /** Scopes, budgets and rate limits, checked before every call. */
   admission: Admission

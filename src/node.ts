@@ -20,6 +20,7 @@ import { JobRunner } from './jobs/runner.js'
 import { startBodySweep } from './metering/request-bodies.js'
 import { consoleLogger, type Logger } from './log.js'
 import { batchedLogSink } from './node-log-sink.js'
+import { nodeCallerSignal } from './node-caller-signal.js'
 import { createNodeFetch } from './node-fetch.js'
 import { nodeRuntimeSampler } from './observability/runtime-metrics.js'
 import { observabilitySettings } from './observability/settings.js'
@@ -264,7 +265,7 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
   const upstream = createNodeFetch()
   const runtime = nodeRuntimeSampler({ process, monitorEventLoopDelay, PerformanceObserver })
   const deps = assembleDeps({
-    config, store, log, adminKeyHash, prompts, apiReferenceScript, fetch: upstream.fetch,
+    config, store, log, adminKeyHash, prompts, apiReferenceScript, fetch: upstream.fetch, callerSignal: nodeCallerSignal,
     resolveHost: resolveHostAddresses, callbackFetch: checkedCallbackFetch(config.callbackAllow), upgradeWebSocket,
     tracing: observabilitySettings(env).tracing, runtime,
   })

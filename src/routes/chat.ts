@@ -20,7 +20,7 @@ export function chatRoutes(deps: AppDeps): Hono<AppEnv> {
     const result = await dispatchChat(deps, body, {
       requestId: c.get('requestId'),
       principal: c.get('principal'),
-      signal: c.req.raw.signal,
+      signal: deps.callerSignal(c),
       routeHeader: c.req.header('x-manifold-route'),
       dropUnsupportedParams: parseDropParamsHeader(c.req.header(DROP_PARAMS_HEADER)),
     })

@@ -28,9 +28,9 @@ function nativeHeaders(c: Context<AppEnv>): NativeHeaders {
   return { version: c.req.header('anthropic-version') ?? DEFAULT_ANTHROPIC_VERSION, ...(beta && { beta }) }
 }
 
-function callMeta(c: Context<AppEnv>): CallMeta {
+function callMeta(deps: AppDeps, c: Context<AppEnv>): CallMeta {
   return {
-    requestId: c.get('requestId'), principal: c.get('principal'), signal: c.req.raw.signal,
+    requestId: c.get('requestId'), principal: c.get('principal'), signal: deps.callerSignal(c),
     routeHeader: c.req.header('x-manifold-route'), surface: 'messages',
   }
 }
@@ -60,7 +60,7 @@ export function messagesRoutes(deps: AppDeps): Hono<AppEnv> {
   app.post('/v1/messages', async (c) => {
     const raw = await readJsonBody(c)
     const request = parseWith(messagesRequestSchema, raw)
-    const meta = callMeta(c)
+    const meta = callMeta(deps, c)
     const route = resolveRoute(deps, request.model, meta.routeHeader)
     if (route.strategy === 'all') {
       throw invalidRequest(`The route "${route.name}" uses the "all" strategy, which answers with several choices; Anthropic's Messages API has one answer per call. Use fallback, race or loadbalance.`, 'model', 'unsupported_strategy')

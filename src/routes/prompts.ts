@@ -51,7 +51,7 @@ export function promptRoutes(deps: AppDeps): Hono<AppEnv> {
     const call = {
       deps, prompt, variables,
       meta: {
-        requestId: c.get('requestId'), principal, signal: c.req.raw.signal,
+        requestId: c.get('requestId'), principal, signal: deps.callerSignal(c),
         dropUnsupportedParams: parseDropParamsHeader(c.req.header(DROP_PARAMS_HEADER)),
       },
     }

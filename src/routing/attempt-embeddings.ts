@@ -51,7 +51,7 @@ function record(deps: AppDeps, meta: CallMeta, target: Target, report: Embedding
  * One embeddings call to one target, metered like a chat attempt: one usage row (endpoint `embeddings`),
  * input tokens at the model's input price, whatever happens.
  */
-export async function attemptEmbeddings(deps: AppDeps, meta: CallMeta, target: Target, request: EmbeddingRequest): Promise<EmbeddingsAttempt> {
+export async function attemptEmbeddings(deps: AppDeps, meta: CallMeta & { signal: AbortSignal }, target: Target, request: EmbeddingRequest): Promise<EmbeddingsAttempt> {
   const embed = target.entry.provider.embed
   if (!embed) throw new Error(`provider ${target.providerName} has no embed`)
   const { spec } = target.entry

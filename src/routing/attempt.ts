@@ -42,7 +42,7 @@ export function requestForTarget(body: ChatCompletionCreateParams, target: Targe
 }
 
 /** Writes one attempt's usage row (and tells the router); the native Responses path records through it too. */
-export function record(ctx: AttemptContext, report: AttemptReport, stream: boolean): void {
+export function record(ctx: Pick<AttemptContext, 'deps' | 'meta' | 'route' | 'onEnd'>, report: AttemptReport, stream: boolean): void {
   const { meta, route } = ctx
   ctx.deps.usage.record({
     requestId: meta.requestId,

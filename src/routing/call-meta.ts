@@ -1,11 +1,12 @@
 import type { Principal } from '../app-env.js'
+import type { CallerSignal } from './caller-signal.js'
 
 /** What the gateway knows about one incoming call, passed down to every attempt it makes. */
 export interface CallMeta {
   requestId: string
   principal: Principal
   /** The client's own signal: aborts when the client goes away. */
-  signal: AbortSignal
+  signal: CallerSignal
   /** The raw x-manifold-route header, when the caller routes per request. */
   routeHeader?: string
   /** Set when the call comes through a prompt API. */

@@ -1,4 +1,5 @@
 import { ProviderError } from '../../providers/index.js'
+import type { CallerSignal } from './caller-signal.js'
 import { GatewayError } from '../errors.js'
 
 /**
@@ -17,7 +18,7 @@ function refusedAttempt(provider: string, err: GatewayError): ProviderError {
 }
 
 /** Anything an attempt threw, as a ProviderError; an abort we asked for is `aborted`, never a failure to retry. */
-export function toProviderError(provider: string, err: unknown, signal: AbortSignal): ProviderError {
+export function toProviderError(provider: string, err: unknown, signal: CallerSignal): ProviderError {
   if (signal.aborted && !(err instanceof ProviderError && err.code === 'timeout')) {
     const reason: unknown = signal.reason
     if (reason instanceof ProviderError) return reason

@@ -1,4 +1,5 @@
 import { ProviderError } from '../../providers/index.js'
+import type { CallerSignal } from './caller-signal.js'
 import { attemptJson, attemptStream, type AttemptContext, type AttemptReport, type ForClient, type JsonAttempt, type StreamAttempt } from './attempt.js'
 import type { Target } from './resolve.js'
 import { retryDelayMs, type RetryPolicy } from './retry.js'
@@ -24,7 +25,7 @@ interface Armed {
  * timer, the first-byte timeout or whatever is left of the request's, whichever ends first. The timer and
  * the link are released when the attempt's report is recorded.
  */
-function arm(run: RouteRun, target: Target, parent: AbortSignal, tally?: TargetTally): Armed {
+function arm(run: RouteRun, target: Target, parent: CallerSignal, tally?: TargetTally): Armed {
   const { clock } = run.deps
   const controller = new AbortController()
   const unlink = linkAbort(parent, controller)
@@ -73,7 +74,7 @@ function policyFor(run: RouteRun, target: Target): RetryPolicy {
  * Retry-After up to the cap), and throws the last ProviderError when it gives up. Only failures before
  * output are retried: a stream is returned as soon as the upstream accepted it.
  */
-async function withRetries<T>(run: RouteRun, target: Target, parent: AbortSignal, once: (armed: Armed) => Promise<T>, tally?: TargetTally): Promise<T> {
+async function withRetries<T>(run: RouteRun, target: Target, parent: CallerSignal, once: (armed: Armed) => Promise<T>, tally?: TargetTally): Promise<T> {
   const policy = policyFor(run, target)
   let lastError: ProviderError | undefined
   // An SDK still importing is not the upstream being slow: no attempt timer runs until it is loaded.
@@ -100,12 +101,12 @@ async function withRetries<T>(run: RouteRun, target: Target, parent: AbortSignal
   throw lastError!
 }
 
-export function callTargetJson(run: RouteRun, target: Target, parent: AbortSignal, tally?: TargetTally): Promise<JsonAttempt> {
+export function callTargetJson(run: RouteRun, target: Target, parent: CallerSignal, tally?: TargetTally): Promise<JsonAttempt> {
   return withRetries(run, target, parent, ({ ctx }) => attemptJson(ctx, target, run.body), tally)
 }
 
 /** `forClient`: the stream goes straight to the client (one target at a time), see attemptStream. */
-export function callTargetStream(run: RouteRun, target: Target, parent: AbortSignal, tally?: TargetTally, forClient?: ForClient): Promise<StreamAttempt> {
+export function callTargetStream(run: RouteRun, target: Target, parent: CallerSignal, tally?: TargetTally, forClient?: ForClient): Promise<StreamAttempt> {
   return withRetries(run, target, parent, async (armed) => {
     const attempt = await attemptStream(armed.ctx, target, run.body, forClient)
     armed.streaming()

@@ -1,4 +1,5 @@
 import { ProviderError } from '../../providers/index.js'
+import type { CallerSignal } from './caller-signal.js'
 import type { Clock } from '../clock.js'
 
 /** Passed when a timer is cancelled: a constant, so cancelling builds no DOMException and no stack. */
@@ -18,7 +19,7 @@ export function startTimer(clock: Clock, ms: number, onFire: () => void): () => 
 }
 
 /** Aborts `child` (with the parent's reason) when `parent` aborts; returns the unlink. */
-export function linkAbort(parent: AbortSignal, child: AbortController): () => void {
+export function linkAbort(parent: CallerSignal, child: AbortController): () => void {
   if (parent.aborted) {
     child.abort(parent.reason)
     return ignore

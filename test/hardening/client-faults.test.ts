@@ -8,12 +8,14 @@ const models = ['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5', 'mistral/mis
 describe('client faults: a client that goes away mid-call (per provider)', () => {
   let h: HardeningGateway
   let holdAtFrame = 0
+  /** Non-streaming calls: the upstream answers after this long (the client has gone by then). */
+  let jsonDelayMs = 0
   const never = new Promise<void>(() => {})
 
   beforeAll(async () => {
     h = await startHardeningGateway({ listen: true })
     // The upstream sends frames up to `holdAtFrame`, then waits for ever: the client decides when the call ends.
-    h.upstream.setHandler((req) => ({ ...recordedAnswer(req), beforeFrame: (index) => (index >= holdAtFrame ? never : undefined) }))
+    h.upstream.setHandler((req) => ({ ...recordedAnswer(req), delayMs: jsonDelayMs, beforeFrame: (index) => (index >= holdAtFrame ? never : undefined) }))
   })
   afterAll(() => h.close())
 
@@ -27,12 +29,12 @@ describe('client faults: a client that goes away mid-call (per provider)', () =>
     return read()
   }
 
-  function start(model: string, requestId: string, client: AbortController) {
+  function start(model: string, requestId: string, client: AbortController, stream = true) {
     return fetch(`${h.gw.url}/v1/chat/completions`, {
       method: 'POST',
       signal: client.signal,
       headers: { authorization: `Bearer ${h.keys.normal}`, 'content-type': 'application/json', 'x-request-id': requestId },
-      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], stream: true }),
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], stream }),
     })
   }
 
@@ -48,6 +50,21 @@ describe('client faults: a client that goes away mid-call (per provider)', () =>
     const upstreamCall = h.upstream.requests[seen]!
     await eventually(() => upstreamCall.abortedAt !== undefined, 'the upstream to see the abort')
     expect(await usageRow(requestId)).toEqual([{ outcome: 'aborted', model, stream: 1 }])
+  })
+
+  it.each(models)('%s: disconnect while a non-streaming call waits aborts the upstream and records an aborted attempt', async (model) => {
+    jsonDelayMs = 20_000
+    const requestId = `json-${model.replace('/', '-')}`
+    const seen = h.upstream.requests.length
+    const client = new AbortController()
+    const pending = start(model, requestId, client, false).catch((err: unknown) => err)
+    await eventually(() => h.upstream.requests.length > seen, 'the call to reach the upstream')
+    client.abort()
+    expect(await pending).toBeInstanceOf(Error)
+    const upstreamCall = h.upstream.requests[seen]!
+    await eventually(() => upstreamCall.abortedAt !== undefined, 'the upstream to see the abort')
+    expect(await usageRow(requestId)).toEqual([{ outcome: 'aborted', model, stream: 0 }])
+    jsonDelayMs = 0
   })
 
   it.each(models)('%s: disconnect during the stream aborts the upstream and records the partial attempt', async (model) => {

@@ -9,6 +9,7 @@ import type { Clock } from '../../src/clock.js'
 import { buildConfig, parseFileConfig, type Env } from '../../src/config.js'
 import type { AppDeps } from '../../src/deps.js'
 import { silentLogger, type Logger } from '../../src/log.js'
+import { nodeCallerSignal } from '../../src/node-caller-signal.js'
 import { createNodeFetch } from '../../src/node-fetch.js'
 import { createKey, type KeyFields } from '../../src/security/key-service.js'
 import { hashKey } from '../../src/security/keys.js'
@@ -49,9 +50,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const env: Env = { MANIFOLD_ADMIN_KEY: ADMIN_KEY, ...options.env }
   const config = buildConfig(env, parseFileConfig(options.file ?? {}, 'test'))
   const store = openSqliteStore({ path: ':memory:', migrationsFolder: MIGRATIONS })
-  // The production upstream client (src/node-fetch.ts), as src/node.ts wires it, not the global fetch.
+  // The production upstream client (src/node-fetch.ts) and client-gone signal, as src/node.ts wires them.
   const upstream = createNodeFetch()
-  const deps = assembleDeps({ config, store, log: options.log ?? silentLogger, adminKeyHash: await hashKey(ADMIN_KEY), clock: options.clock, fetch: upstream.fetch, ...options.assemble })
+  const deps = assembleDeps({ config, store, log: options.log ?? silentLogger, adminKeyHash: await hashKey(ADMIN_KEY), clock: options.clock, fetch: upstream.fetch, callerSignal: nodeCallerSignal, ...options.assemble })
   const app = createApp(deps)
 
   let server: ServerType | undefined

@@ -1,4 +1,5 @@
 import { ProviderError, type UpstreamEdge } from '../../../providers/index.js'
+import type { CallerSignal } from '../../routing/caller-signal.js'
 import { costPicoUsd, zeroTokens, type TokenCounts } from '../../metering/cost.js'
 import { record, type AttemptReport } from '../../routing/attempt.js'
 import { toProviderError } from '../../routing/provider-error.js'
@@ -69,7 +70,7 @@ async function streamError(provider: string, data: unknown): Promise<ProviderErr
  * One call to one Anthropic target with the client's own Messages body (only `model` replaced), metered
  * like a chat attempt: one usage row whatever happens, the client's abort reaching the upstream.
  */
-export async function attemptNative(run: RouteRun, target: Target, body: Record<string, unknown>, headers: NativeHeaders, parent: AbortSignal): Promise<NativeAttempt> {
+export async function attemptNative(run: RouteRun, target: Target, body: Record<string, unknown>, headers: NativeHeaders, parent: CallerSignal): Promise<NativeAttempt> {
   const { deps } = run
   const { spec } = target.entry
   const started = deps.clock.now()
@@ -211,7 +212,7 @@ async function primedFrames(body: ReadableStream<Uint8Array>, provider: string, 
 /** The attempt's usage row (written by the same code as every other attempt's), and the router's bookkeeping. */
 function recordNative(run: RouteRun, report: AttemptReport, stream: boolean): void {
   const { deps, meta, route } = run
-  record({ deps, meta, route, attempt: report.attempt, signal: meta.signal }, report, stream)
+  record({ deps, meta, route }, report, stream)
   run.reports.push(report)
   if (report.error) deps.targets.recordFailure(report.target.model, report.error)
 }

@@ -43,7 +43,7 @@ function estimateBody(request: ResponsesRequest, conversation: Conversation): Ch
 /** POST /v1/responses: native to OpenAI when the route is all OpenAI, translated through chat elsewhere. */
 export async function handleCreateResponse(deps: AppDeps, c: Context<AppEnv>, raw: Record<string, unknown>, request: ResponsesRequest): Promise<Response> {
   const meta: CallMeta = {
-    requestId: c.get('requestId'), principal: c.get('principal'), signal: c.req.raw.signal,
+    requestId: c.get('requestId'), principal: c.get('principal'), signal: deps.callerSignal(c),
     routeHeader: c.req.header('x-manifold-route'), surface: 'responses',
   }
   const route = resolveRoute(deps, request.model, meta.routeHeader)

@@ -50,7 +50,7 @@ export function recordNativeAttempt(deps: AppDeps, meta: CallMeta, route: Resolv
     target: report.target, attempt: report.attempt, status: report.status, outcome, error: report.error,
     tokens: report.tokens, costPicoUsd: cost, latencyMs: report.latencyMs, ttftMs: report.ttftMs,
   }
-  record({ deps, meta, route, attempt: report.attempt, signal: meta.signal }, attempt, report.stream)
+  record({ deps, meta, route }, attempt, report.stream)
   if (report.error) deps.targets.recordFailure(report.target.model, report.error)
   return attempt
 }

@@ -1,4 +1,5 @@
 import type { ChatCompletion } from '../../../providers/index.js'
+import type { CallerSignal } from '../caller-signal.js'
 import { ProviderError } from '../../../providers/index.js'
 import { invalidRequest } from '../../errors.js'
 import { picoToUsd } from '../../metering/cost.js'
@@ -40,7 +41,7 @@ export function fanoutLanes(run: RouteRun): FanoutLane[] {
   })
 }
 
-export function laneError(lane: FanoutLane, err: unknown, signal: AbortSignal): ProviderError {
+export function laneError(lane: FanoutLane, err: unknown, signal: CallerSignal): ProviderError {
   return err instanceof ProviderError ? err : toProviderError(lane.target.providerName, err, signal)
 }
 
