@@ -19,8 +19,10 @@ export function prefersAsync(header: string | undefined): boolean {
   return header.split(',').some((pref) => pref.split(';')[0]!.trim().toLowerCase() === 'respond-async')
 }
 
+type JobKind = 'chat' | 'messages' | 'prompt' | 'responses'
+
 /** Which kind of job a path makes: the calls that may run asynchronously, and nothing else. */
-export function jobKindOf(method: string, path: string): 'chat' | 'messages' | 'prompt' | 'responses' | undefined {
+export function jobKindOf(method: string, path: string): JobKind | undefined {
   if (method !== 'POST') return undefined
   if (path === '/v1/chat/completions') return 'chat'
   if (path === '/v1/messages') return 'messages'
@@ -57,40 +59,44 @@ async function checkedCallbackUrl(deps: AppDeps, c: Context<AppEnv>, keyId: stri
  * and keyed by path, so the routes themselves know nothing of jobs.
  */
 export function respondAsync(deps: AppDeps): MiddlewareHandler<AppEnv> {
-  return async function respondAsync(c, next) {
+  // Not async itself: a call that asks for no job passes straight on, with no async layer of its own.
+  return function respondAsync(c, next) {
     const kind = jobKindOf(c.req.method, c.req.path)
     if (!kind || !prefersAsync(c.req.header('prefer'))) return next()
-
-    const body = await readJsonBody(c)
-    const stream = kind === 'chat' ? parseChatRequest(body).stream
-      : kind === 'messages' ? parseWith(messagesRequestSchema, body).stream
-        : kind === 'responses' ? parseResponsesRequest(body).stream
-          : false
-    if (stream) throw invalidRequest('A job stores one response body: send "stream": false with Prefer: respond-async (or use the WebSocket endpoint to stream).', 'stream', 'stream_not_supported')
-    const principal = c.get('principal')
-    const callbackUrl = await checkedCallbackUrl(deps, c, principal.keyId)
-
-    const id = generateId('job')
-    const call: StoredCall = { method: 'POST', path: c.req.path + new URL(c.req.url).search, headers: replayHeaders(c), body: await c.req.text() }
-    try {
-      await insertJob(deps.store.db, {
-        id,
-        keyId: principal.keyId,
-        kind,
-        request: call as unknown as Record<string, unknown>,
-        status: 'queued',
-        callbackUrl,
-        webhookId: callbackUrl === null ? null : generateId('msg'),
-        createdAt: deps.clock.now(),
-      })
-    } catch (err) {
-      deps.log.error('job insert failed', { error: err instanceof Error ? err.message : String(err) })
-      throw new GatewayError(503, 'The job queue is unavailable; try again.', { type: 'server_error', code: 'queue_unavailable' })
-    }
-    await deps.jobQueue.jobQueued(id).catch((err: unknown) => {
-      // The row is the truth; a lost signal only delays the job until the next sweep.
-      deps.log.warn('job signal failed', { jobId: id, error: err instanceof Error ? err.message : String(err) })
-    })
-    return c.json({ id, object: 'job', status: 'queued' }, 202, { location: `/v1/jobs/${id}`, 'preference-applied': 'respond-async' })
+    return submitJob(deps, c, kind)
   }
+}
+
+async function submitJob(deps: AppDeps, c: Context<AppEnv>, kind: JobKind): Promise<Response> {
+  const body = await readJsonBody(c)
+  const stream = kind === 'chat' ? parseChatRequest(body).stream
+    : kind === 'messages' ? parseWith(messagesRequestSchema, body).stream
+      : kind === 'responses' ? parseResponsesRequest(body).stream
+        : false
+  if (stream) throw invalidRequest('A job stores one response body: send "stream": false with Prefer: respond-async (or use the WebSocket endpoint to stream).', 'stream', 'stream_not_supported')
+  const principal = c.get('principal')
+  const callbackUrl = await checkedCallbackUrl(deps, c, principal.keyId)
+
+  const id = generateId('job')
+  const call: StoredCall = { method: 'POST', path: c.req.path + new URL(c.req.url).search, headers: replayHeaders(c), body: await c.req.text() }
+  try {
+    await insertJob(deps.store.db, {
+      id,
+      keyId: principal.keyId,
+      kind,
+      request: call as unknown as Record<string, unknown>,
+      status: 'queued',
+      callbackUrl,
+      webhookId: callbackUrl === null ? null : generateId('msg'),
+      createdAt: deps.clock.now(),
+    })
+  } catch (err) {
+    deps.log.error('job insert failed', { error: err instanceof Error ? err.message : String(err) })
+    throw new GatewayError(503, 'The job queue is unavailable; try again.', { type: 'server_error', code: 'queue_unavailable' })
+  }
+  await deps.jobQueue.jobQueued(id).catch((err: unknown) => {
+    // The row is the truth; a lost signal only delays the job until the next sweep.
+    deps.log.warn('job signal failed', { jobId: id, error: err instanceof Error ? err.message : String(err) })
+  })
+  return c.json({ id, object: 'job', status: 'queued' }, 202, { location: `/v1/jobs/${id}`, 'preference-applied': 'respond-async' })
 }

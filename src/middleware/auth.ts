@@ -3,7 +3,7 @@ import { setPrincipal, type AppEnv, type Principal } from '../app-env.js'
 import type { AppDeps } from '../deps.js'
 import { GatewayError } from '../errors.js'
 import { hashKey, timingSafeEqual } from '../security/keys.js'
-import { findKeyByHash } from '../store/keys-repo.js'
+import { findKeyByHash, type ApiKeyRow } from '../store/keys-repo.js'
 
 export interface AuthOptions {
   deps: AppDeps
@@ -22,21 +22,31 @@ function bearerToken(header: string | undefined): string | undefined {
   return match?.[1]
 }
 
-/** Resolves a presented secret to a principal, or throws the 401 a client should see. */
-export async function authenticate(deps: AppDeps, token: string | undefined): Promise<Principal> {
+/**
+ * Resolves a presented secret to a principal, or throws the 401 a client should see. Answers at once (no
+ * promise) when the key cache knows the secret's hash and its row, as it does for every call but a key's first.
+ */
+export function authenticate(deps: AppDeps, token: string | undefined): Principal | Promise<Principal> {
   if (!token) throw unauthorized('You didn\'t provide an API key. Send it as "Authorization: Bearer <key>".', 'missing_api_key')
-  const hash = deps.keyCache.knownHash(token) ?? await hashKey(token)
+  const known = deps.keyCache.knownHash(token)
+  return known === undefined ? hashKey(token).then((hash) => principalOf(deps, token, hash)) : principalOf(deps, token, known)
+}
+
+function principalOf(deps: AppDeps, token: string, hash: string): Principal | Promise<Principal> {
   if (timingSafeEqual(hash, deps.adminKeyHash)) {
     deps.keyCache.rememberHash(token, hash)
     return { kind: 'admin', keyId: null, key: null }
   }
-
   const now = deps.clock.now()
-  let row = deps.keyCache.get(hash, now)
-  if (row === undefined) {
-    row = (await findKeyByHash(deps.store.db, hash)) ?? null
-    deps.keyCache.set(hash, row, now)
-  }
+  const row = deps.keyCache.get(hash, now)
+  if (row !== undefined) return keyPrincipal(deps, token, hash, row, now)
+  return findKeyByHash(deps.store.db, hash).then((found) => {
+    deps.keyCache.set(hash, found ?? null, now)
+    return keyPrincipal(deps, token, hash, found ?? null, now)
+  })
+}
+
+function keyPrincipal(deps: AppDeps, token: string, hash: string, row: ApiKeyRow | null, now: number): Principal {
   if (!row) throw unauthorized('Incorrect API key provided.', 'invalid_api_key')
   deps.keyCache.rememberHash(token, hash)
   if (row.revokedAt !== null) throw unauthorized('This API key has been revoked.', 'key_revoked')
@@ -57,7 +67,8 @@ function internalPrincipal(env: unknown): Principal | undefined {
 
 /** Every route needs a key except the ones `isPublic` names; mounted once on '*'. */
 export function auth(options: AuthOptions): MiddlewareHandler<AppEnv> {
-  return async function auth(c, next) {
+  // Not async: with the key cached, the principal is known at once and next()'s promise is handed back.
+  return function auth(c, next) {
     // HEAD is GET without a body: a route public for GET is public for HEAD (load balancers probe /health so).
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
     if (options.isPublic(method, c.req.path)) return next()
@@ -68,8 +79,15 @@ export function auth(options: AuthOptions): MiddlewareHandler<AppEnv> {
     }
     // Anthropic's clients send the key as x-api-key.
     const token = bearerToken(c.req.header('authorization')) ?? c.req.header('x-api-key') ?? options.extractToken?.(c.req.raw)
-    setPrincipal(c, await authenticate(options.deps, token))
-    await next()
+    const principal = authenticate(options.deps, token)
+    if (principal instanceof Promise) {
+      return principal.then((known) => {
+        setPrincipal(c, known)
+        return next()
+      })
+    }
+    setPrincipal(c, principal)
+    return next()
   }
 }
 

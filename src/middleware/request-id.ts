@@ -39,11 +39,12 @@ export function requestId(options: RequestIdOptions = {}): MiddlewareHandler<App
     offset += 12
     return `req_${timePrefix(now())}${pool.slice(offset - 12, offset)}`
   }
-  return async function requestId(c, next) {
+  // Not async: nothing happens after next(), so its promise is handed back rather than wrapped in another.
+  return function requestId(c, next) {
     const given = c.req.header(header)
     const id = given !== undefined && WELL_FORMED.test(given) ? given : freshId()
     c.set('requestId', id)
     c.header(header, id)
-    await next()
+    return next()
   }
 }
