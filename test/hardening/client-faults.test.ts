@@ -67,6 +67,30 @@ describe('client faults: a client that goes away mid-call (per provider)', () =>
     jsonDelayMs = 0
   })
 
+  const nativeCalls: Array<[string, string, Record<string, unknown>]> = [
+    ['/v1/messages (Anthropic, native)', '/v1/messages', { model: 'anthropic/claude-haiku-4-5', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }],
+    ['/v1/responses (OpenAI, native)', '/v1/responses', { model: 'openai/gpt-4o-mini', input: 'hi', store: false }],
+  ]
+  it.each(nativeCalls)('%s: disconnect while a non-streaming call waits aborts the upstream and records an aborted attempt', async (_name, path, body) => {
+    jsonDelayMs = 20_000
+    const requestId = `native-${path.slice(4)}`
+    const seen = h.upstream.requests.length
+    const client = new AbortController()
+    const pending = fetch(`${h.gw.url}${path}`, {
+      method: 'POST',
+      signal: client.signal,
+      headers: { authorization: `Bearer ${h.keys.normal}`, 'content-type': 'application/json', 'x-request-id': requestId },
+      body: JSON.stringify(body),
+    }).catch((err: unknown) => err)
+    await eventually(() => h.upstream.requests.length > seen, 'the call to reach the upstream')
+    client.abort()
+    expect(await pending).toBeInstanceOf(Error)
+    const upstreamCall = h.upstream.requests[seen]!
+    await eventually(() => upstreamCall.abortedAt !== undefined, 'the upstream to see the abort')
+    expect(await usageRow(requestId)).toEqual([{ outcome: 'aborted', model: body.model, stream: 0 }])
+    jsonDelayMs = 0
+  })
+
   it.each(models)('%s: disconnect during the stream aborts the upstream and records the partial attempt', async (model) => {
     holdAtFrame = 2
     const requestId = `during-${model.replace('/', '-')}`
