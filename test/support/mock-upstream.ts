@@ -62,6 +62,18 @@ export function sseFromChunkLines(text: string, options: { done?: boolean; event
   return frames
 }
 
+/** Waits until `res` can take more, or is gone; whichever comes first removes the other's listener. */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.once('drain', done).once('close', done)
+  })
+}
+
 /** Splits a raw recorded SSE body into frames, keeping its own separators (\n\n or \r\n\r\n). */
 export function sseFromRaw(raw: string): string[] {
   const separator = raw.includes('\r\n\r\n') ? '\r\n\r\n' : '\n\n'
@@ -138,7 +150,7 @@ export async function startMockUpstream(handler: MockHandler = () => ({ status: 
       res.writeHead(status, { 'content-type': 'application/json', ...reply.headers })
       for await (const chunk of reply.chunks()) {
         if (res.destroyed) return
-        if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve))
+        if (!res.write(chunk)) await drainedOrClosed(res)
       }
       res.end()
       return
