@@ -88,27 +88,35 @@ export class RequestObservation {
  * body nobody reads or cancels never ends, so the registry holds at most `limit` ids, forgetting the oldest.
  */
 export class RequestRegistry {
-  private readonly open = new Map<string, RequestObservation[]>()
+  /** One observation per id, as a rule; an array only while a client reuses an id across calls in flight. */
+  private readonly open = new Map<string, RequestObservation | RequestObservation[]>()
 
   constructor(private readonly limit = 50_000) {}
 
   add(observation: RequestObservation): void {
     if (this.open.size >= this.limit) this.open.delete(this.open.keys().next().value!)
-    const list = this.open.get(observation.requestId)
-    if (list) list.push(observation)
-    else this.open.set(observation.requestId, [observation])
+    const held = this.open.get(observation.requestId)
+    if (held === undefined) this.open.set(observation.requestId, observation)
+    else if (Array.isArray(held)) held.push(observation)
+    else this.open.set(observation.requestId, [held, observation])
   }
 
   remove(observation: RequestObservation): void {
-    const list = this.open.get(observation.requestId)
-    if (!list) return
-    const rest = list.filter((o) => o !== observation)
-    if (rest.length === 0) this.open.delete(observation.requestId)
-    else this.open.set(observation.requestId, rest)
+    const held = this.open.get(observation.requestId)
+    if (held === observation) {
+      this.open.delete(observation.requestId)
+    } else if (Array.isArray(held)) {
+      const rest = held.filter((o) => o !== observation)
+      if (rest.length === 0) this.open.delete(observation.requestId)
+      else this.open.set(observation.requestId, rest.length === 1 ? rest[0]! : rest)
+    }
   }
 
   find(requestId: string, keyId: string | null): RequestObservation | undefined {
-    return this.open.get(requestId)?.find((o) => (o.principal?.keyId ?? null) === keyId)
+    const held = this.open.get(requestId)
+    if (held === undefined) return undefined
+    if (!Array.isArray(held)) return (held.principal?.keyId ?? null) === keyId ? held : undefined
+    return held.find((o) => (o.principal?.keyId ?? null) === keyId)
   }
 
   get size(): number {

@@ -23,6 +23,9 @@ describe('RequestRegistry', () => {
     registry.remove(alice)
     expect(registry.find('same-id', 'key_a')).toBeUndefined()
     expect(registry.find('same-id', 'key_b')).toBe(bob)
+    registry.remove(bob)
+    expect(registry.find('same-id', 'key_b')).toBeUndefined()
+    expect(registry.size).toBe(0)
   })
 
   it('holds a bounded number of requests, forgetting the oldest', () => {
