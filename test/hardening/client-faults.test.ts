@@ -29,42 +29,49 @@ describe('client faults: a client that goes away mid-call (per provider)', () =>
     return read()
   }
 
-  function start(model: string, requestId: string, client: AbortController, stream = true) {
-    return fetch(`${h.gw.url}/v1/chat/completions`, {
+  function post(path: string, body: Record<string, unknown>, requestId: string, client: AbortController) {
+    return fetch(`${h.gw.url}${path}`, {
       method: 'POST',
       signal: client.signal,
       headers: { authorization: `Bearer ${h.keys.normal}`, 'content-type': 'application/json', 'x-request-id': requestId },
-      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], stream }),
+      body: JSON.stringify(body),
     })
+  }
+
+  const chatBody = (model: string, stream: boolean) => ({ model, messages: [{ role: 'user', content: 'hi' }], stream })
+
+  /** The client hangs up once the upstream has the call and before any answer: the upstream must see the abort. */
+  async function abandonBeforeAnswer(path: string, body: Record<string, unknown>, requestId: string): Promise<unknown[]> {
+    const seen = h.upstream.requests.length
+    const client = new AbortController()
+    const pending = post(path, body, requestId, client).catch((err: unknown) => err)
+    await eventually(() => h.upstream.requests.length > seen, 'the call to reach the upstream')
+    client.abort()
+    expect(await pending).toBeInstanceOf(Error)
+    const upstreamCall = h.upstream.requests[seen]!
+    await eventually(() => upstreamCall.abortedAt !== undefined, 'the upstream to see the abort')
+    return usageRow(requestId)
   }
 
   it.each(models)('%s: disconnect before the first byte aborts the upstream and records an aborted attempt', async (model) => {
     holdAtFrame = 0
     const requestId = `before-${model.replace('/', '-')}`
-    const seen = h.upstream.requests.length
-    const client = new AbortController()
-    const pending = start(model, requestId, client).catch((err: unknown) => err)
-    await eventually(() => h.upstream.requests.length > seen, 'the call to reach the upstream')
-    client.abort()
-    expect(await pending).toBeInstanceOf(Error)
-    const upstreamCall = h.upstream.requests[seen]!
-    await eventually(() => upstreamCall.abortedAt !== undefined, 'the upstream to see the abort')
-    expect(await usageRow(requestId)).toEqual([{ outcome: 'aborted', model, stream: 1 }])
+    expect(await abandonBeforeAnswer('/v1/chat/completions', chatBody(model, true), requestId)).toEqual([{ outcome: 'aborted', model, stream: 1 }])
   })
 
-  it.each(models)('%s: disconnect while a non-streaming call waits aborts the upstream and records an aborted attempt', async (model) => {
+  /** A non-streaming call whose upstream answers only after the client has gone. */
+  async function abandonWhileWaiting(path: string, body: Record<string, unknown>, requestId: string): Promise<unknown[]> {
     jsonDelayMs = 20_000
+    try {
+      return await abandonBeforeAnswer(path, body, requestId)
+    } finally {
+      jsonDelayMs = 0
+    }
+  }
+
+  it.each(models)('%s: disconnect while a non-streaming call waits aborts the upstream and records an aborted attempt', async (model) => {
     const requestId = `json-${model.replace('/', '-')}`
-    const seen = h.upstream.requests.length
-    const client = new AbortController()
-    const pending = start(model, requestId, client, false).catch((err: unknown) => err)
-    await eventually(() => h.upstream.requests.length > seen, 'the call to reach the upstream')
-    client.abort()
-    expect(await pending).toBeInstanceOf(Error)
-    const upstreamCall = h.upstream.requests[seen]!
-    await eventually(() => upstreamCall.abortedAt !== undefined, 'the upstream to see the abort')
-    expect(await usageRow(requestId)).toEqual([{ outcome: 'aborted', model, stream: 0 }])
-    jsonDelayMs = 0
+    expect(await abandonWhileWaiting('/v1/chat/completions', chatBody(model, false), requestId)).toEqual([{ outcome: 'aborted', model, stream: 0 }])
   })
 
   const nativeCalls: Array<[string, string, Record<string, unknown>]> = [
@@ -72,23 +79,8 @@ describe('client faults: a client that goes away mid-call (per provider)', () =>
     ['/v1/responses (OpenAI, native)', '/v1/responses', { model: 'openai/gpt-4o-mini', input: 'hi', store: false }],
   ]
   it.each(nativeCalls)('%s: disconnect while a non-streaming call waits aborts the upstream and records an aborted attempt', async (_name, path, body) => {
-    jsonDelayMs = 20_000
     const requestId = `native-${path.slice(4)}`
-    const seen = h.upstream.requests.length
-    const client = new AbortController()
-    const pending = fetch(`${h.gw.url}${path}`, {
-      method: 'POST',
-      signal: client.signal,
-      headers: { authorization: `Bearer ${h.keys.normal}`, 'content-type': 'application/json', 'x-request-id': requestId },
-      body: JSON.stringify(body),
-    }).catch((err: unknown) => err)
-    await eventually(() => h.upstream.requests.length > seen, 'the call to reach the upstream')
-    client.abort()
-    expect(await pending).toBeInstanceOf(Error)
-    const upstreamCall = h.upstream.requests[seen]!
-    await eventually(() => upstreamCall.abortedAt !== undefined, 'the upstream to see the abort')
-    expect(await usageRow(requestId)).toEqual([{ outcome: 'aborted', model: body.model, stream: 0 }])
-    jsonDelayMs = 0
+    expect(await abandonWhileWaiting(path, body, requestId)).toEqual([{ outcome: 'aborted', model: body.model, stream: 0 }])
   })
 
   it.each(models)('%s: disconnect during the stream aborts the upstream and records the partial attempt', async (model) => {
@@ -96,7 +88,7 @@ describe('client faults: a client that goes away mid-call (per provider)', () =>
     const requestId = `during-${model.replace('/', '-')}`
     const seen = h.upstream.requests.length
     const client = new AbortController()
-    const res = await start(model, requestId, client)
+    const res = await post('/v1/chat/completions', chatBody(model, true), requestId, client)
     expect(res.status).toBe(200)
     const reader = res.body!.getReader()
     const first = await reader.read()

@@ -134,7 +134,7 @@ interface StreamControl {
   edge: UpstreamEdge
 }
 
-type FrameData = { type?: string; message?: { usage?: AnthropicUsage }; usage?: AnthropicUsage } | undefined
+type FrameData = { type?: string; message?: { usage?: AnthropicUsage }; usage?: AnthropicUsage; error?: { message?: unknown } } | undefined
 
 /**
  * The upstream's frames passed on unchanged while their usage is read (message_start: input, message_delta:
@@ -172,7 +172,7 @@ async function primedFrames(body: ReadableStream<Uint8Array>, provider: string, 
     if (next.value.event === 'error' || data?.type === 'error') {
       const error = end(await streamError(provider, data))
       if (!delivered && error) throw error
-      return { done: false, value: { ...next.value, text: control.edge.redactMessages(next.value.text, [(data as { error?: { message?: unknown } } | undefined)?.error?.message]) } }
+      return { done: false, value: { ...next.value, text: control.edge.redactMessages(next.value.text, [data?.error?.message]) } }
     }
     return next
   }

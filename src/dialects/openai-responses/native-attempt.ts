@@ -99,7 +99,7 @@ class FrameReader {
 
 /** A piece of the stream carrying the upstream's own failure messages, redacted where they quote a secret. */
 function redactedBytes(edge: UpstreamEdge, bytes: Uint8Array, messages: readonly unknown[]): Uint8Array {
-  const text = new TextDecoder().decode(bytes)
+  const text = decoder().decode(bytes)
   const clean = edge.redactMessages(text, messages)
   return clean === text ? bytes : new TextEncoder().encode(clean)
 }
