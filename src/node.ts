@@ -6,6 +6,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import { Server as HttpServer, type ServerResponse } from 'node:http'
 import { Server as NetServer } from 'node:net'
 import { Readable } from 'node:stream'
+import { setFlagsFromString } from 'node:v8'
 import { fileURLToPath } from 'node:url'
 import { serve, upgradeWebSocket } from '@hono/node-server'
 import { Agent, fetch as undiciFetch } from 'undici'
@@ -20,6 +21,7 @@ import { JobRunner } from './jobs/runner.js'
 import { startBodySweep } from './metering/request-bodies.js'
 import { consoleLogger, type Logger } from './log.js'
 import { batchedLogSink } from './node-log-sink.js'
+import { heapGrowthFlag } from './heap-growth.js'
 import { nodeCallerSignal } from './node-caller-signal.js'
 import { createNodeFetch } from './node-fetch.js'
 import { nodeRuntimeSampler } from './observability/runtime-metrics.js'
@@ -332,6 +334,8 @@ export async function startNodeGateway(env: Env = process.env, log: Logger = con
 
 /** The process entry: start, then drain on SIGTERM/SIGINT and reload prompts on SIGHUP (also run by scripts/start.js). */
 export async function main(): Promise<void> {
+  const heapFlag = heapGrowthFlag(process.execArgv, process.env.NODE_OPTIONS)
+  if (heapFlag) setFlagsFromString(heapFlag)
   let gateway: NodeGateway
   let log: Logger = consoleLogger()
   try {
