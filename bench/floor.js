@@ -13,10 +13,11 @@ const upstream = process.env.UPSTREAM ?? 'http://127.0.0.1:9000'
 const pool = new Pool(upstream, { connections: 256, keepAliveTimeout: 60_000, pipelining: 1 })
 const app = new Hono()
 
-app.post('/v1/chat/completions', async (c) => {
+/** Forwards to `path` on the mock: its own chat path, or a delayed one (/d80/…) for the fan-out scenario's hop. */
+const forward = (path) => async (c) => {
   const body = await c.req.arrayBuffer()
   const res = await pool.request({
-    method: 'POST', path: '/v1/chat/completions', body: Buffer.from(body), signal: c.req.raw.signal,
+    method: 'POST', path: path(c), body: Buffer.from(body), signal: c.req.raw.signal,
     headers: { 'content-type': 'application/json', authorization: c.req.header('authorization') ?? '' },
   })
   const contentType = String(res.headers['content-type'] ?? 'application/json')
@@ -24,7 +25,9 @@ app.post('/v1/chat/completions', async (c) => {
     return new Response(Readable.toWeb(res.body), { status: res.statusCode, headers: { 'content-type': contentType, 'cache-control': 'no-cache' } })
   }
   return new Response(await res.body.arrayBuffer(), { status: res.statusCode, headers: { 'content-type': contentType } })
-})
+}
+app.post('/v1/chat/completions', forward(() => '/v1/chat/completions'))
+app.post('/:delay{d[0-9]+}/v1/chat/completions', forward((c) => `/${c.req.param('delay')}/v1/chat/completions`))
 
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(process.env.PORT ?? 0) }, (info) => {
   process.stdout.write(`${JSON.stringify({ msg: 'floor listening', url: `http://127.0.0.1:${info.port}` })}\n`)

@@ -65,8 +65,11 @@ function goals(figures, results) {
   for (const route of ['fan2', 'fan3']) {
     const fan = results.fanOut?.[route]
     const v = med(fan?.addedP50At1)
-    row({ figure: `fan-out \`all\` to ${fan?.targets ?? (route === 'fan2' ? 2 : 3)} targets, p50 over the slowest`, floor: null, manifold: v, portkey: null, unit: 'ms',
-      ratio: null, goal: '≤ 1 ms', met: v === null ? null : v <= 1 })
+    // The floor's hop: the slowest target's call through the bare proxy. After an idle upstream wait a hop
+    // costs far more than on the fast path (waking processes); what the fan-out adds is measured above it.
+    const hop = med(fan?.floorHopP50At1)
+    row({ figure: `fan-out \`all\` to ${fan?.targets ?? (route === 'fan2' ? 2 : 3)} targets, p50 over the slowest`, floor: hop, manifold: v, portkey: null, unit: 'ms',
+      ratio: both(v, hop, (a, b) => `floor ${plus(a - b)} ms`), goal: '≤ floor + 1 ms', met: both(v, hop, (a, b) => a <= b + 1) })
   }
   const flush = results.usageFlush && !results.usageFlush.notAvailable ? results.usageFlush : null
   row({ figure: 'usage flush: event loop held, p99 (max)', floor: null, manifold: flush?.blockingP99MsAtMost ?? null, portkey: null, unit: 'ms',
@@ -138,9 +141,9 @@ export function renderMarkdown(report) {
   ]
   const fan = report.fanOut
   if (fan && !fan.notAvailable) {
-    out.push('| (d) fan-out `all`, Manifold, latency minus the slowest target (ms) | p50 at 1 conn | p99 at 1 conn | p50 at 64 conns | p99 at 64 conns |', '|---|---|---|---|---|')
+    out.push('| (d) fan-out `all`, Manifold, latency minus the slowest target (ms) | p50 at 1 conn | p99 at 1 conn | p50 at 64 conns | p99 at 64 conns | floor\'s hop to the slowest, p50 at 1 / 64 conns |', '|---|---|---|---|---|---|')
     for (const [route, f] of Object.entries(fan)) {
-      out.push(`| ${route}: ${f.targets} targets, slowest ${f.slowestMs} ms | ${fmt(f.addedP50At1)} | ${fmt(f.addedP99At1)} | ${fmt(f.addedP50At64)} | ${fmt(f.addedP99At64)} |`)
+      out.push(`| ${route}: ${f.targets} targets, slowest ${f.slowestMs} ms | ${fmt(f.addedP50At1)} | ${fmt(f.addedP99At1)} | ${fmt(f.addedP50At64)} | ${fmt(f.addedP99At64)} | ${fmt(f.floorHopP50At1)} / ${fmt(f.floorHopP50At64)} |`)
     }
   } else {
     out.push(`(d) fan-out: not available${fan?.notAvailable ? `: ${fan.notAvailable}` : ''}`)

@@ -111,7 +111,7 @@ async function main() {
     results.streaming = await attempt('(c) streaming', () => streaming(usable, direct, { reps, log, ...plan.c }))
     results.fanOut = fanProblems.length
       ? { notAvailable: fanProblems.join('; ') }
-      : await attempt('(d) fan-out', () => fanOut(manifoldTarget, mock.url, { reps, log, ...plan.d }))
+      : await attempt('(d) fan-out', () => fanOut(manifoldTarget, mock.url, { reps, log, floor, ...plan.d }))
 
     // (h) The usage flush timings under the load just run, from Manifold's /metrics.
     results.usageFlush = await attempt('(h) usage flush', () => scrapeUsageFlush(manifold))

@@ -166,25 +166,38 @@ export async function streaming(targets, direct, { reps, total, concurrency, war
   }]))
 }
 
-/** (d) Fan-out `all`: Manifold's latency minus a direct call to the slowest target, at 1 and 64 connections. */
-export async function fanOut(manifold, mockUrl, { reps, amountSerial, amountParallel, warm = true, log }) {
+/**
+ * (d) Fan-out `all`: Manifold's latency minus a direct call to the slowest target, at 1 and 64 connections;
+ * and, when the floor is given, the floor's own hop to that slowest target (the same call through a bare
+ * proxy), so the fan-out's own cost is told apart from what any proxy adds after an idle upstream wait.
+ */
+export async function fanOut(manifold, mockUrl, { reps, amountSerial, amountParallel, warm = true, log, floor }) {
   const out = {}
   for (const [route, slowest, targets] of [['fan2', 50, 2], ['fan3', 80, 3]]) {
     const fan = { ...manifold, model: route, rowsPerRequest: targets, rowsExpected: 0 }
     const slow = { name: `direct-d${slowest}`, url: `${mockUrl}/d${slowest}/v1/chat/completions`, headers: {}, model: 'gpt-4o-mini' }
-    const series = { c1p50: [], c1p99: [], c64p50: [], c64p99: [] }
+    const hop = floor ? { name: `floor-d${slowest}`, url: `${floor.url}/d${slowest}/v1/chat/completions`, headers: {}, model: 'gpt-4o-mini' } : null
+    const series = { c1p50: [], c1p99: [], c64p50: [], c64p99: [], floorC1p50: [], floorC64p50: [] }
     if (warm) await hammerTarget(fan, 4, 32)
+    if (warm && hop) await hammerTarget(hop, 4, 32)
     for (let rep = 0; rep < reps; rep++) {
       for (const [connections, amount, key] of [[1, amountSerial, 'c1'], [64, amountParallel, 'c64']]) {
         const base = await hammerTarget(slow, connections, amount)
         const run = await hammerTarget(fan, connections, amount)
         series[`${key}p50`].push(percentile(run.latencies, 50) - percentile(base.latencies, 50))
         series[`${key}p99`].push(percentile(run.latencies, 99) - percentile(base.latencies, 99))
+        if (hop) {
+          const through = await hammerTarget(hop, connections, amount)
+          series[`floorC${key.slice(1)}p50`].push(percentile(through.latencies, 50) - percentile(base.latencies, 50))
+        }
       }
       log(`(d) ${route} rep ${rep + 1}/${reps} done`)
     }
     manifold.rowsExpected += fan.rowsExpected
-    out[route] = { targets, slowestMs: slowest, addedP50At1: spread(series.c1p50), addedP99At1: spread(series.c1p99), addedP50At64: spread(series.c64p50), addedP99At64: spread(series.c64p99) }
+    out[route] = {
+      targets, slowestMs: slowest, addedP50At1: spread(series.c1p50), addedP99At1: spread(series.c1p99), addedP50At64: spread(series.c64p50), addedP99At64: spread(series.c64p99),
+      ...(hop ? { floorHopP50At1: spread(series.floorC1p50), floorHopP50At64: spread(series.floorC64p50) } : {}),
+    }
   }
   return out
 }
