@@ -41,7 +41,7 @@ export function errorObjectMessage(error: ErrorObject): string {
 }
 
 /** A non-2xx answer as a ProviderError: the upstream's message and code kept, never its headers. */
-async function statusError(provider: string, response: Response): Promise<ProviderError> {
+export async function statusError(provider: string, response: Response): Promise<ProviderError> {
   let text = ''
   try {
     text = await bodyText(response)

@@ -1,5 +1,4 @@
-import { APIError } from 'openai'
-import { mapOpenAIError } from '../../../providers/openai-error.js'
+import { DEFAULT_OPENAI_BASE_URL, statusError } from '../../../providers/openai-http.js'
 import { ProviderError, type UpstreamEdge } from '../../../providers/index.js'
 import { streamCutShort, unexpectedError } from '../../../providers/transport-errors.js'
 import { bodyText } from '../../../providers/whole-body.js'
@@ -10,7 +9,6 @@ import type { Target } from '../../routing/resolve.js'
 import { eventFrame } from './sse.js'
 import { tokensOfResponse, type NativeAttemptReport } from './native-usage.js'
 
-const DEFAULT_BASE_URL = 'https://api.openai.com/v1'
 const decoder = () => new TextDecoder()
 
 export interface NativeCall {
@@ -28,7 +26,7 @@ export interface NativeCall {
 
 async function post(call: NativeCall, stream: boolean): Promise<Response> {
   const { spec } = call.target.entry
-  const url = `${(spec.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, '')}/responses`
+  const url = `${(spec.baseURL ?? DEFAULT_OPENAI_BASE_URL).replace(/\/+$/, '')}/responses`
   const body = { ...call.body, ...call.target.params, model: call.target.upstreamModel, stream }
   const res = await call.target.entry.edge.fetch(call.deps.fetch)(url, {
     method: 'POST',
@@ -37,14 +35,7 @@ async function post(call: NativeCall, stream: boolean): Promise<Response> {
     signal: call.signal,
   })
   if (res.ok) return res
-  const text = await bodyText(res)
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    json = undefined
-  }
-  throw mapOpenAIError(call.target.providerName, APIError.generate(res.status, json as object | undefined, json ? undefined : text, res.headers))
+  throw await statusError(call.target.providerName, res)
 }
 
 function failed(call: NativeCall, started: number, err: unknown, stream: boolean, tokens: TokenCounts = zeroTokens, ttftMs: number | null = null): ProviderError {
