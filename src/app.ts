@@ -26,7 +26,7 @@ import { isPublicDocsAsset, openapiRoutes } from './routes/openapi.js'
 import { promptRoutes } from './routes/prompts.js'
 import { requireManager } from './security/management-scope.js'
 import { webSocketProtocolToken, wsRoutes } from './routes/ws.js'
-import { isUiPath, uiRoutes } from './ui/routes.js'
+import { isUiPath, mountDashboard } from './ui/mount.js'
 
 /** Requests that need no key. Everything else, on every route, does. */
 function isPublic(method: string, path: string): boolean {
@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (deps.config.requestBodies.store) app.use('*', captureBodies(deps))
 
   // The dashboard first: a browser opening `/` is sent to it before the JSON probe answers.
-  app.route('/', uiRoutes(deps, (request, env) => app.fetch(request, env)))
+  mountDashboard(app, deps, (request, env) => app.fetch(request, env))
   app.route('/', healthRoutes(deps))
   app.route('/', healthTargetRoutes(deps))
   app.route('/', chatRoutes(deps))

@@ -28,6 +28,7 @@ export function onError(log: Logger): ErrorHandler<AppEnv> {
   }
 }
 
-export const notFound: NotFoundHandler<AppEnv> = function notFound(c) {
+/** Any app's unknown route (the gateway's and the dashboard's), in the same error shape. */
+export const notFound: NotFoundHandler = function notFound(c) {
   return errorResponse(c, new GatewayError(404, `Unknown route: ${c.req.method} ${c.req.path}`, { type: 'invalid_request_error', code: 'unknown_url' }))
 }

@@ -13,14 +13,6 @@ import { requireSession } from './session.js'
 import { signInRoutes } from './sign-in.js'
 import { uiRole, type AppFetch, type UiEnv, type UiRole } from './ui-env.js'
 
-/**
- * Dashboard paths answer GET and POST with a session cookie, not a bearer key: the app's key check lets
- * them through and the dashboard checks its session itself. Other methods still need a key (and 404).
- */
-export function isUiPath(method: string, path: string): boolean {
-  return (method === 'GET' || method === 'POST') && (path === '/ui' || path.startsWith('/ui/'))
-}
-
 const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
 /** Headers on every dashboard answer: no inline code runs, no framing, pages are never cached. */
@@ -46,17 +38,8 @@ export function allowRoles(...roles: UiRole[]): MiddlewareHandler<UiEnv> {
   }
 }
 
-/** A browser opening the gateway's root gets the dashboard; clients probing `/` still get the JSON probe. */
-const browserToDashboard: MiddlewareHandler<UiEnv> = async function browserToDashboard(c, next) {
-  if (c.req.method === 'GET' && /text\/html/i.test(c.req.header('accept') ?? '')) return c.redirect('/ui', 303)
-  await next()
-}
-
 /** The web dashboard: sign-in, pages (server-rendered, data through the JSON API in process) and assets. */
 export function uiRoutes(deps: AppDeps, appFetch: AppFetch): Hono<UiEnv> {
-  const app = new Hono<UiEnv>()
-  app.use('/', browserToDashboard)
-
   const ui = new Hono<UiEnv>()
   ui.onError(uiErrorHandler(deps.log))
   ui.use('/ui/*', uiHeaders(appFetch))
@@ -75,7 +58,5 @@ export function uiRoutes(deps: AppDeps, appFetch: AppFetch): Hono<UiEnv> {
   // The prompt portal's pages (src/ui/portal/) are mounted on `pages`, behind the same session and CSRF checks.
   pages.route('/', portalRoutes())
   ui.route('/', pages)
-
-  app.route('/', ui)
-  return app
+  return ui
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { uiRoutes } from '../../src/ui/routes.js'
 import { KEY_KINDS, startHardeningGateway, type HardeningGateway, type KeyKind } from '../support/hardening-gateway.js'
 
 const chat = { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }
@@ -148,8 +149,12 @@ describe('auth on every route × method × key kind', () => {
     return res.status
   }
 
-  it('the matrix covers every route the app serves (read from the app, so a new route cannot escape it)', () => {
-    const served = [...new Set(h.gw.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`))]
+  it('the matrix covers every route the app serves (read from the app and the dashboard it loads on demand, so a new route cannot escape it)', () => {
+    const listed = (app: { routes: Array<{ method: string; path: string }> }) => app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`)
+    // The app mounts the dashboard behind these four and loads its routes on the first /ui request.
+    const mount = new Set(['GET /ui', 'GET /ui/*', 'POST /ui', 'POST /ui/*'])
+    const dashboard = uiRoutes(h.gw.deps, (request, env) => h.gw.app.fetch(request, env))
+    const served = [...new Set([...listed(h.gw.app).filter((route) => !mount.has(route)), ...listed(dashboard)])]
     expect(served.sort()).toEqual(Object.keys(calls).sort())
   })
 

@@ -120,6 +120,30 @@ describe('access log: one line per client request', () => {
     expect(captured.accessLine('req-admin')).toMatchObject({ surface: 'admin', key_name: 'admin', status: 200 })
   })
 
+  it('a dashboard page (its app loaded on the first /ui request) keeps the request id and its line names the signed-in key', async () => {
+    const form = await m.gw.request('/ui/sign-in', { key: null, headers: { 'x-request-id': 'req-ui-form' } })
+    expect(form.status).toBe(200)
+    expect(form.headers.get('x-request-id')).toBe('req-ui-form')
+    const signInCookie = /manifold_sign_in=[^;]+/.exec(form.headers.get('set-cookie') ?? '')![0]
+    const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!
+    const signedIn = await m.gw.request('/ui/sign-in', {
+      key: null, method: 'POST',
+      headers: { cookie: signInCookie, 'content-type': 'application/x-www-form-urlencoded', 'x-request-id': 'req-ui-sign-in' },
+      body: new URLSearchParams({ _csrf: token, key: m.gw.adminKey }).toString(),
+    })
+    expect(signedIn.status).toBe(303)
+    const session = /manifold_session=[^;]+/.exec(signedIn.headers.get('set-cookie') ?? '')![0]
+    const page = await m.gw.request('/ui', { key: null, headers: { cookie: session, 'x-request-id': 'req-ui-page' } })
+    expect(page.status).toBe(200)
+    expect(page.headers.get('x-request-id')).toBe('req-ui-page')
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'")
+    expect(captured.accessLine('req-ui-form')).toMatchObject({ path: '/ui/sign-in', status: 200 })
+    expect(captured.accessLine('req-ui-page')).toMatchObject({ path: '/ui', status: 200, key_name: 'admin' })
+    const missing = await m.gw.request('/ui/no-such-page', { key: null, headers: { cookie: session } })
+    expect(missing.status).toBe(404)
+    expect(await missing.json()).toMatchObject({ error: { code: 'unknown_url' } })
+  })
+
   it('the upstream receives no traceparent while tracing is off', async () => {
     const before = m.upstream.requests.length
     await call('req-traced', alice.key, {}, { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' })
