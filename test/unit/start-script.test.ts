@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -41,5 +41,17 @@ describe('scripts/start.js: is the build current?', () => {
   it('stale when nothing was built yet', () => {
     rmSync(join(root, 'dist'), { recursive: true })
     expect(reasonFor(root)).toBe('dist/src/node.js does not exist yet')
+  })
+})
+
+/** The container image runs the built entry directly: it must pass Node the same flags `npm start` does. */
+describe('npm start and the container image', () => {
+  const root = join(import.meta.dirname, '..', '..')
+  const startFlags = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).filter((token) => token.startsWith('--'))
+  const imageCommand = JSON.parse(/^CMD (\[.*\])$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))![1]!) as string[]
+
+  it('run Node with the same flags (the young generation bound among them)', () => {
+    expect(startFlags).toContain('--max-semi-space-size=8')
+    expect(imageCommand).toEqual(['node', ...startFlags, 'dist/src/node.js'])
   })
 })
