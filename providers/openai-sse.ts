@@ -1,6 +1,7 @@
 import { bodyReadError, errorObjectMessage } from './openai-http.js'
 import { parseKeepingText } from './raw-json.js'
 import { invalidResponse, streamCutShort } from './transport-errors.js'
+import { bodyStream } from './whole-body.js'
 import { ProviderError, type ChatCompletionChunk } from './types.js'
 
 /**
@@ -156,6 +157,7 @@ class ChunkReader implements AsyncIterableIterator<ChatCompletionChunk> {
  * before any output rejects (retryable, can fall back), a failure after it ends the iteration by throwing.
  */
 export function readChunkStream(provider: string, response: Response, signal: AbortSignal): Promise<AsyncIterableIterator<ChatCompletionChunk>> {
-  if (!response.body) throw streamCutShort(provider)
-  return new ChunkReader(provider, response.body, signal).prime()
+  const body = bodyStream(response)
+  if (!body) throw streamCutShort(provider)
+  return new ChunkReader(provider, body, signal).prime()
 }

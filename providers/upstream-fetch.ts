@@ -1,4 +1,5 @@
 import { redirectRefused, responseTooLarge } from './transport-errors.js'
+import { bodyStream, responseOverStream, statusTextOf } from './whole-body.js'
 import type { FetchFn } from './types.js'
 
 export interface UpstreamLimits {
@@ -100,7 +101,7 @@ export function guardUpstreamFetch(inner: FetchFn, provider: string, limits: Ups
   async function guardedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const response = await inner(input, { ...init, redirect: 'manual' })
     if (response.status >= 300 && response.status < 400 && response.status !== 304) {
-      await response.body?.cancel().catch(() => undefined)
+      await bodyStream(response)?.cancel().catch(() => undefined)
       throw redirectRefused(provider, response.status)
     }
     // The headers decide first: on Node, asking a Response for its body builds a web stream for it, which a
@@ -113,16 +114,16 @@ export function guardUpstreamFetch(inner: FetchFn, provider: string, limits: Ups
       const declared = Number(headers.get('content-length') ?? Number.NaN)
       const encoded = headers.has('content-encoding')
       if (!encoded && declared > limits.maxResponseBytes) {
-        await response.body?.cancel().catch(() => undefined)
+        await bodyStream(response)?.cancel().catch(() => undefined)
         throw tooLargeAnswer()
       }
       // A plain body of a known, acceptable length cannot grow past it: no counting needed.
       if (!encoded && Number.isFinite(declared)) return response
       cap = totalCap(limits.maxResponseBytes, tooLargeAnswer)
     }
-    const { body } = response
+    const body = bodyStream(response)
     if (!body) return response
-    return new Response(checkedBody(body, cap), { status: response.status, statusText: response.statusText, headers })
+    return responseOverStream(checkedBody(body, cap), { status: response.status, statusText: statusTextOf(response), headers })
   }
 
   return guardedFetch as FetchFn

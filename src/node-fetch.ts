@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
 import { Agent, request, type Dispatcher } from 'undici'
-import { responseReadWhole } from '../providers/whole-body.js'
+import { responseOverStream, responseReadWhole } from '../providers/whole-body.js'
 
 export interface NodeFetch {
   fetch: typeof fetch
@@ -105,14 +105,14 @@ export function createNodeFetch(options: { keepAliveTimeoutMs?: number } = {}): 
       res.body.once('error', (err) => decoded.destroy(err))
       // A reader that stops early (the edge's size cap) must stop the download too, not just the inflating.
       decoded.once('close', () => res.body.destroy())
-      return new Response(Readable.toWeb(decoded) as ReadableStream<Uint8Array>, { status: res.statusCode, headers })
+      return responseOverStream(Readable.toWeb(decoded) as ReadableStream<Uint8Array>, { status: res.statusCode, headers })
     }
     if (NULL_BODY.has(res.statusCode) || method === 'HEAD') {
       await res.body.dump()
       return new Response(null, { status: res.statusCode, headers })
     }
     if (isWholeJson(headers.get('content-type'), headers.get('content-length'))) return responseReadWhole(await res.body.text(), { status: res.statusCode, headers })
-    return new Response(Readable.toWeb(res.body) as ReadableStream<Uint8Array>, { status: res.statusCode, headers })
+    return responseOverStream(Readable.toWeb(res.body) as ReadableStream<Uint8Array>, { status: res.statusCode, headers })
   }
 
   return { fetch: nodeFetch as typeof fetch, close: () => agent.close() }

@@ -1,4 +1,5 @@
 import { ProviderError, type UpstreamEdge } from '../../../providers/index.js'
+import { bodyStream } from '../../../providers/whole-body.js'
 import type { CallerSignal } from '../../routing/caller-signal.js'
 import { costPicoUsd, zeroTokens, type TokenCounts } from '../../metering/cost.js'
 import { record, type AttemptReport } from '../../routing/attempt.js'
@@ -121,7 +122,7 @@ export async function attemptNative(run: RouteRun, target: Target, body: Record<
   const markOutput = () => {
     ttftMs ??= deps.clock.now() - started
   }
-  return { kind: 'stream', frames: await primedFrames(response.body!, target.providerName, { controller, markOutput, finish, fail, edge: target.entry.edge }) }
+  return { kind: 'stream', frames: await primedFrames(bodyStream(response)!, target.providerName, { controller, markOutput, finish, fail, edge: target.entry.edge }) }
 }
 
 interface StreamControl {

@@ -1,7 +1,7 @@
 import { DEFAULT_OPENAI_BASE_URL, statusError } from '../../../providers/openai-http.js'
 import { ProviderError, type UpstreamEdge } from '../../../providers/index.js'
 import { streamCutShort, unexpectedError } from '../../../providers/transport-errors.js'
-import { bodyText } from '../../../providers/whole-body.js'
+import { bodyStream, bodyText } from '../../../providers/whole-body.js'
 import type { AppDeps } from '../../deps.js'
 import { zeroTokens, type TokenCounts } from '../../metering/cost.js'
 import { toProviderError } from '../../routing/provider-error.js'
@@ -115,7 +115,7 @@ export async function nativeStream(call: NativeCall, onFinal: (response: Record<
   } catch (err) {
     throw failed(call, started, err, true)
   }
-  const reader = res.body!.getReader()
+  const reader = bodyStream(res)!.getReader()
   const frames = new FrameReader()
   let final: Record<string, unknown> | undefined
   let lastSequence = -1
