@@ -7,6 +7,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { startNodeFlags } from '../scripts/start.js'
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url))
 export const ROOT = dirname(BENCH_DIR)
@@ -143,19 +144,13 @@ export function fanOutConfig(mockUrl) {
   }
 }
 
-/** The Node flags `npm start` (and the container image) run the gateway with, read from package.json. */
-export function gatewayNodeFlags() {
-  const start = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start
-  return start.split(/\s+/).filter((token) => token.startsWith('--'))
-}
-
 /** Manifold as users run it (`node <npm start's flags> dist/src/node.js`), on a temp database, with one virtual key. */
 export async function startManifold(mockUrl, nodeArgs = []) {
   const dir = mkdtempSync(join(tmpdir(), 'manifold-bench-'))
   const dbPath = join(dir, 'bench.db')
   const configPath = join(dir, 'config.json')
   writeFileSync(configPath, JSON.stringify(fanOutConfig(mockUrl), null, 2))
-  const system = await startNode('manifold', [...gatewayNodeFlags(), ...nodeArgs, join(ROOT, 'dist', 'src', 'node.js')], {
+  const system = await startNode('manifold', [...startNodeFlags(ROOT), ...nodeArgs, join(ROOT, 'dist', 'src', 'node.js')], {
     env: {
       PORT: '0', HOST: '127.0.0.1', MANIFOLD_DB: dbPath, MANIFOLD_ADMIN_KEY: ADMIN_KEY, MANIFOLD_CONFIG: configPath,
       OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: `${mockUrl}/v1`, NODE_ENV: 'production',

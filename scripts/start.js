@@ -2,7 +2,7 @@
 // `npm start`: run the built gateway (dist/), compiling first only when a source is newer than the build.
 // The install builds dist/ (the `prepare` script), so a start is about a second, not a TypeScript compile.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -10,6 +10,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 const SOURCE_DIRS = ['src', 'providers']
 const SOURCE_FILES = ['tsconfig.json', 'tsconfig.build.json']
 export const BUILT_ENTRY = join('dist', 'src', 'node.js')
+
+/** The Node flags `npm start` runs the gateway with (package.json's start script); the image and the bench use the same. */
+export function startNodeFlags(root) {
+  const start = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start
+  return start.split(/\s+/).filter((token) => token.startsWith('--'))
+}
 
 function newestIn(path) {
   if (!existsSync(path)) return 0

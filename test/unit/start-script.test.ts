@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 // @ts-expect-error: a plain JavaScript script (it must run before anything is compiled), without type declarations
-import { staleReason } from '../../scripts/start.js'
+import { startNodeFlags, staleReason } from '../../scripts/start.js'
 
 const reasonFor = staleReason as (root: string) => string | undefined
+const flagsOf = startNodeFlags as (root: string) => string[]
 
 /** `npm start` compiles only when a source is newer than dist/src/node.js. */
 describe('scripts/start.js: is the build current?', () => {
@@ -47,7 +48,7 @@ describe('scripts/start.js: is the build current?', () => {
 /** The container image runs the built entry directly: it must pass Node the same flags `npm start` does. */
 describe('npm start and the container image', () => {
   const root = join(import.meta.dirname, '..', '..')
-  const startFlags = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).filter((token) => token.startsWith('--'))
+  const startFlags = flagsOf(root)
   const imageCommand = JSON.parse(/^CMD (\[.*\])$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))![1]!) as string[]
 
   it('run Node with the same flags (the young generation bound among them)', () => {
