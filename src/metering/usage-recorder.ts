@@ -64,6 +64,7 @@ export class UsageRecorder {
   }
 
   record(row: UsageRow): void {
+    this.options.store.prepareUsage?.(row)
     this.buffer.push(row)
     for (const listener of this.listeners) this.notify(listener, row)
     if (this.timer === undefined) {

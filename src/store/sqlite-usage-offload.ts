@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import type { CompiledStatement, UsageValues } from './sqlite-usage-writer.js'
+import type { CompiledStatement } from './sqlite-usage-writer.js'
 import type { UsageThreadData, UsageWriteMessage, UsageWriteReply } from './sqlite-usage-thread.js'
 
 interface Pending {
@@ -30,7 +30,8 @@ export class UsageWriterThread {
     return this.failure !== undefined
   }
 
-  write(rows: readonly UsageValues[], after: readonly CompiledStatement[]): Promise<void> {
+  /** `rows`: the batch's value arrays as one JSON array (a string crosses to the thread as one copy). */
+  write(rows: string, after: readonly CompiledStatement[]): Promise<void> {
     if (this.failure) return Promise.reject(this.failure)
     const worker = this.started()
     const id = this.nextId++

@@ -11,7 +11,8 @@ export interface UsageThreadData {
 /** A batch to write, as the main thread posts it. */
 export interface UsageWriteMessage {
   id: number
-  rows: readonly UsageValues[]
+  /** The rows' values (UsageValues) as one JSON array. */
+  rows: string
   after: readonly CompiledStatement[]
 }
 
@@ -36,7 +37,7 @@ function serve({ path, columns }: UsageThreadData): void {
   port.on('message', (message: UsageWriteMessage) => {
     let reply: UsageWriteReply
     try {
-      write(message.rows, message.after)
+      write(JSON.parse(message.rows) as UsageValues[], message.after)
       reply = { id: message.id }
     } catch (err) {
       reply = { id: message.id, error: err instanceof Error ? err.message : String(err) }

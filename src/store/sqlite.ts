@@ -4,7 +4,7 @@ import { dirname } from 'node:path'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import * as schema from './schema.js'
-import type { BatchStatement, Db, Store } from './store.js'
+import type { BatchStatement, Db, Store, UsageInsert } from './store.js'
 import { UsageWriterThread } from './sqlite-usage-offload.js'
 import { sqliteUsageWriter, SQLITE_MAX_PARAMS, type CompiledStatement } from './sqlite-usage-writer.js'
 import { usageInsertPlan } from './usage-inserts.js'
@@ -52,6 +52,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const plan = usageInsertPlan()
   const writeInline = sqliteUsageWriter(client, plan.columns)
   const thread = options.usageWriterThread && options.path !== ':memory:' ? new UsageWriterThread({ path: options.path, columns: plan.columns }) : undefined
+  // Each row's values as JSON, encoded when it is recorded: a batch then crosses to the thread as one string
+  // (a copy), where posting the value arrays cost a structured clone of every value inside the flush
+  // (≈ 1 ms for 250 rows, against ≈ 0.05 ms for the joined string).
+  const encodedRows = new WeakMap<UsageInsert, string>()
+  const encoded = (row: UsageInsert): string => encodedRows.get(row) ?? JSON.stringify(plan.values(row))
 
   return {
     // better-sqlite3's drizzle database is the 'sync' flavour; its queries are awaitable all the same.
@@ -60,19 +65,21 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async batch(statements) {
       runAll(statements)
     },
+    prepareUsage(row) {
+      if (thread && !thread.broken) encodedRows.set(row, JSON.stringify(plan.values(row)))
+    },
     async writeUsage(rows, after) {
       const compiled = after.map(compile)
-      const values = rows.map(plan.values)
       if (thread && !thread.broken) {
         try {
-          await thread.write(values, compiled)
+          await thread.write(`[${rows.map(encoded).join(',')}]`, compiled)
           return
         } catch (err) {
           // A batch SQLite refused is the recorder's to retry; a dead thread rolled its transaction back.
           if (!thread.broken) throw err
         }
       }
-      writeInline(values, compiled)
+      writeInline(rows.map(plan.values), compiled)
     },
     async close() {
       await thread?.close()

@@ -76,6 +76,35 @@ describe('SQLite usage writes: multi-row inserts, on the writer thread or inline
     })
   }
 
+  it('a row crosses to the thread exactly as it was recorded, whether it was prepared when recorded or not', async () => {
+    const readAll = () => {
+      const reader = new Database(join(dir, 'usage.db'), { readonly: true })
+      try {
+        return reader.prepare('SELECT * FROM usage ORDER BY id').all().map((r) => ({ ...(r as Record<string, unknown>), id: undefined }))
+      } finally {
+        reader.close()
+      }
+    }
+    const awkward = (i: number): UsageInsert => row(i, {
+      requestId: `req-"${i}"\n\u2028é😀`, team: 'a\\b', latencyMs: 0.1 + 0.2, ttftMs: 1e-7 * i,
+      costPicoUsd: Number.MAX_SAFE_INTEGER - i, cacheSavingsPicoUsd: null, stream: true, promptVersion: 3,
+    })
+    const inline = open(false)
+    await inline.writeUsage([awkward(1), awkward(2)], [])
+    const expected = readAll()
+    await inline.close()
+    stores = []
+    rmSync(join(dir, 'usage.db'))
+
+    const threaded = open(true)
+    const prepared = awkward(1)
+    threaded.prepareUsage?.(prepared)
+    await threaded.writeUsage([prepared, awkward(2)], [])
+    const written = readAll()
+    expect(written).toEqual(expected)
+    expect(written[0]).toMatchObject({ request_id: 'req-"1"\n\u2028é😀', team: 'a\\b', latency_ms: 0.30000000000000004, cost_pico_usd: Number.MAX_SAFE_INTEGER - 1, stream: 1 })
+  })
+
   it('close waits for the writes in flight on the thread', async () => {
     const store = open(true)
     const pending = [store.writeUsage([row(1)], []), store.writeUsage([row(2), row(3)], [])]
