@@ -87,7 +87,7 @@ describe('SQLite usage writes: multi-row inserts, on the writer thread or inline
     }
     const awkward = (i: number): UsageInsert => row(i, {
       requestId: `req-"${i}"\n\u2028é😀`, team: 'a\\b', latencyMs: 0.1 + 0.2, ttftMs: 1e-7 * i,
-      costPicoUsd: Number.MAX_SAFE_INTEGER - i, cacheSavingsPicoUsd: null, stream: true, promptVersion: 3,
+      costPicoUsd: Number.MAX_SAFE_INTEGER - i, cacheSavingsPicoUsd: 7, stream: true, promptVersion: '3',
     })
     const inline = open(false)
     await inline.writeUsage([awkward(1), awkward(2)], [])
