@@ -151,7 +151,7 @@ export function renderMarkdown(report) {
   const u = report.usageRows
   const flush = report.raw.usageFlush
   if (flush && !flush.notAvailable) {
-    out.push('', `(h) usage flushes: ${flush.flushes} batch writes, ${flush.rowsWritten} rows, ${flush.failures} failed; whole write p99 ≤ ${round(flush.durationP99MsAtMost, 2)} ms, max ${round(flush.durationMaxMs, 2)} ms; event loop held p99 ≤ ${round(flush.blockingP99MsAtMost, 2)} ms, max ${round(flush.blockingMaxMs, 2)} ms.`)
+    out.push('', `(h) usage flushes: ${flush.flushes} batch writes, ${flush.rowsWritten} rows, ${flush.failures} failed; whole write p99 ≤ ${round(flush.durationP99MsAtMost, 2)} ms, max ${round(flush.durationMaxMs, 2)} ms; event loop held p50 ≤ ${round(flush.blockingP50MsAtMost, 2)} ms (≤ 0.25 ms in ${flush.blockingQuarterMsFlushes} of ${flush.flushes}), p99 ≤ ${round(flush.blockingP99MsAtMost, 2)} ms, max ${round(flush.blockingMaxMs, 2)} ms.`)
   }
   if (u) out.push('', `(g) usage rows: ${u.written} written for ${u.expected} upstream attempts served (${u.missing === 0 ? 'none missing' : `${u.missing} missing`}).`)
 
