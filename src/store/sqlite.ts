@@ -56,7 +56,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // (a copy), where posting the value arrays cost a structured clone of every value inside the flush
   // (≈ 1 ms for 250 rows, against ≈ 0.05 ms for the joined string).
   const encodedRows = new WeakMap<UsageInsert, string>()
-  const encoded = (row: UsageInsert): string => encodedRows.get(row) ?? JSON.stringify(plan.values(row))
+  const encode = (row: UsageInsert): string => JSON.stringify(plan.values(row))
+  const encoded = (row: UsageInsert): string => encodedRows.get(row) ?? encode(row)
 
   return {
     // better-sqlite3's drizzle database is the 'sync' flavour; its queries are awaitable all the same.
@@ -66,7 +67,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       runAll(statements)
     },
     prepareUsage(row) {
-      if (thread && !thread.broken) encodedRows.set(row, JSON.stringify(plan.values(row)))
+      if (thread && !thread.broken) encodedRows.set(row, encode(row))
     },
     async writeUsage(rows, after) {
       const compiled = after.map(compile)
